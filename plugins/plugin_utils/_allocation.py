@@ -1,0 +1,576 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The allocation engine of mesos.overlay: plain Python, no Ansible imports.
+
+It does what the DC/OS overlay master module did as IPAM: it gives every cluster member a
+VTEP address and MAC, and a slice of every overlay subnet, split in halves for the Mesos
+and the Docker bridges on agents.  Unlike the master module it keeps its state outside
+(the caller stores what ``allocate`` returns and gives it back next time), and it
+guarantees that allocations never move.
+
+Addresses are handled as integers inside the engine: parsing and formatting go through
+``ipaddress`` only at the edges, which keeps 100,000 members well under a second.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+import socket
+import struct
+
+VTEP_NAME = "vtep1024"
+VTEP_VNI = 1024
+MESOS_BRIDGE_PREFIX = "m-"
+DOCKER_BRIDGE_PREFIX = "d-"
+ROLES = ("master", "agent")
+# Names that Mesos or Docker reserve for their own networks.
+RESERVED_OVERLAY_NAMES = ("host", "bridge", "default", "none")
+# IFNAMSIZ is 16 with the NUL byte, and the bridges add a two-character prefix.
+MAX_OVERLAY_NAME = 13
+# An overlay name becomes part of interface names, file names and a Docker network name:
+# the characters all three accept.
+OVERLAY_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MAC_OUI_RE = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
+# A half must hold a gateway and at least one container (IPv4 also loses the network and
+# broadcast addresses), so the half is at most a /30 (IPv4) or a /126 (IPv6).
+MAX_HALF_PREFIX = {4: 30, 6: 126}
+
+
+class AllocationError(ValueError):
+    """Bad input or an impossible allocation; the message names the field and the value."""
+
+
+# ---------------------------------------------------------------------------------------
+# Address helpers (integers in, strings out)
+# ---------------------------------------------------------------------------------------
+
+def _format_ip(version, value):
+    if version == 4:
+        return socket.inet_ntoa(struct.pack("!I", value))
+    return socket.inet_ntop(socket.AF_INET6, value.to_bytes(16, "big"))
+
+
+class Pool:
+    """Lowest-free allocator of equal blocks (single addresses or slices) of one network."""
+
+    def __init__(self, label, network, block_prefix, skip_first=False, skip_last=False):
+        self.label = label
+        self.version = network.version
+        self.bits = network.max_prefixlen
+        self.base = int(network.network_address)
+        self.block_prefix = block_prefix
+        self.step = 1 << (self.bits - block_prefix)
+        first = 1 if skip_first else 0
+        count = 1 << (block_prefix - network.prefixlen)
+        self.first = first
+        self.end = count - (1 if skip_last else 0)  # exclusive
+        self.used = set()
+        self._cursor = first
+
+    @property
+    def capacity(self):
+        return self.end - self.first
+
+    def index_of(self, value):
+        """Index of an address (int) in the pool, or None when it is not a block start inside."""
+        offset = value - self.base
+        if offset < 0 or offset % self.step:
+            return None
+        index = offset // self.step
+        if index < self.first or index >= self.end:
+            return None
+        return index
+
+    def take_lowest(self):
+        index = self._cursor
+        while index in self.used:
+            index += 1
+        if index >= self.end:
+            return None
+        self.used.add(index)
+        # Everything below the cursor is used: a later call can start from here.
+        self._cursor = index + 1
+        return index
+
+    def address(self, index):
+        return self.base + index * self.step
+
+    def cidr(self, index, prefix=None):
+        return "%s/%d" % (_format_ip(self.version, self.address(index)),
+                          self.block_prefix if prefix is None else prefix)
+
+
+# ---------------------------------------------------------------------------------------
+# Configuration
+# ---------------------------------------------------------------------------------------
+
+def _field_error(field, value, why):
+    return AllocationError("%s: %r %s" % (field, value, why))
+
+
+def _parse_network(field, value, version):
+    if not isinstance(value, str):
+        raise _field_error(field, value, "is not a CIDR string")
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        raise _field_error(field, value, "is not a valid network (%s)" % exc)
+    if network.version != version:
+        raise _field_error(field, value, "is not an IPv%d network" % version)
+    return network
+
+
+def _parse_int(field, value, low, high):
+    # bool is an int in Python; True as a prefix is a typo, not 1.
+    if isinstance(value, bool):
+        raise _field_error(field, value, "is not an integer")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int):
+        raise _field_error(field, value, "is not an integer")
+    if value < low or value > high:
+        raise _field_error(field, value, "is out of range %d-%d" % (low, high))
+    return value
+
+
+def _parse_bool(field, value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
+        return value.lower() in ("true", "yes", "on", "1")
+    raise _field_error(field, value, "is not a boolean")
+
+
+def _check_prefix(field, prefix, network):
+    max_prefix = MAX_HALF_PREFIX[network.version] - 1
+    if prefix < network.prefixlen or prefix > max_prefix:
+        raise _field_error(
+            field, prefix,
+            "must lie between the subnet's own prefix length %d and %d, so that each slice "
+            "splits into two usable halves" % (network.prefixlen, max_prefix))
+
+
+class Network:
+    """The validated configuration (design.md keys), with its normalised dict form."""
+
+    def __init__(self, config):
+        if not isinstance(config, dict):
+            raise _field_error("mesos_overlay_network", config, "is not a dictionary")
+        self.vtep_subnet = _parse_network("vtep_subnet", config.get("vtep_subnet"), 4)
+        if self.vtep_subnet.prefixlen < 8:
+            # The MAC carries only the low 24 bits of the VTEP address: a larger subnet
+            # could give two hosts the same MAC.
+            raise _field_error("vtep_subnet", config["vtep_subnet"],
+                               "is too large: its prefix length must be 8 or more")
+        if self.vtep_subnet.prefixlen > MAX_HALF_PREFIX[4]:
+            raise _field_error("vtep_subnet", config["vtep_subnet"],
+                               "has no room for host addresses: its prefix length must be 30 or less")
+        vtep_subnet6 = config.get("vtep_subnet6")
+        self.vtep_subnet6 = None
+        if vtep_subnet6 not in (None, ""):
+            self.vtep_subnet6 = _parse_network("vtep_subnet6", vtep_subnet6, 6)
+            if self.vtep_subnet6.prefixlen > 127:
+                raise _field_error("vtep_subnet6", vtep_subnet6, "has no room for host addresses")
+        oui = config.get("vtep_mac_oui")
+        if not isinstance(oui, str) or not MAC_OUI_RE.match(oui):
+            raise _field_error("vtep_mac_oui", oui, "is not a MAC address like 70:B3:D5:00:00:00")
+        oui_bytes = [int(part, 16) for part in oui.split(":")]
+        if any(oui_bytes[3:]):
+            raise _field_error("vtep_mac_oui", oui, "must end in three zero bytes (:00:00:00)")
+        if oui_bytes[0] & 1:
+            raise _field_error("vtep_mac_oui", oui, "is a multicast address: the first byte must be even")
+        self.vtep_mac_oui = oui.lower()
+        self.mac_prefix = oui.lower()[:8]
+
+        overlays = config.get("overlays")
+        if not isinstance(overlays, list) or not overlays:
+            raise _field_error("overlays", overlays, "must be a non-empty list")
+        self.overlays = []
+        seen = {}
+        for position, overlay in enumerate(overlays):
+            parsed = self._parse_overlay("overlays[%d]" % position, overlay)
+            if parsed["name"] in seen:
+                raise _field_error("overlays[%d].name" % position, parsed["name"],
+                                   "is used twice (also overlays[%d])" % seen[parsed["name"]])
+            seen[parsed["name"]] = position
+            self.overlays.append(parsed)
+        self._check_overlaps()
+
+    def _parse_overlay(self, field, overlay):
+        if not isinstance(overlay, dict):
+            raise _field_error(field, overlay, "is not a dictionary")
+        name = overlay.get("name")
+        if not isinstance(name, str) or not name:
+            raise _field_error(field + ".name", name, "must be a non-empty string")
+        if len(name) > MAX_OVERLAY_NAME:
+            raise _field_error(field + ".name", name,
+                               "is longer than %d characters (bridge names m-<name> must fit "
+                               "in 15)" % MAX_OVERLAY_NAME)
+        if name.lower() in RESERVED_OVERLAY_NAMES:
+            raise _field_error(field + ".name", name,
+                               "is reserved (%s)" % ", ".join(RESERVED_OVERLAY_NAMES))
+        if not OVERLAY_NAME_RE.match(name):
+            raise _field_error(field + ".name", name,
+                               "must start with a letter or digit and hold only letters, digits, "
+                               "'_', '.' and '-'")
+        subnet = _parse_network(field + ".subnet", overlay.get("subnet"), 4)
+        prefix = _parse_int(field + ".prefix", overlay.get("prefix"), 0, 32)
+        _check_prefix(field + ".prefix", prefix, subnet)
+        subnet6 = overlay.get("subnet6")
+        prefix6 = overlay.get("prefix6")
+        if subnet6 in (None, ""):
+            if prefix6 not in (None, ""):
+                raise _field_error(field + ".prefix6", prefix6, "is set but subnet6 is not")
+            subnet6 = prefix6 = None
+        else:
+            subnet6 = _parse_network(field + ".subnet6", subnet6, 6)
+            if prefix6 in (None, ""):
+                raise _field_error(field + ".prefix6", prefix6, "is required with subnet6")
+            prefix6 = _parse_int(field + ".prefix6", prefix6, 0, 128)
+            _check_prefix(field + ".prefix6", prefix6, subnet6)
+            if self.vtep_subnet6 is None:
+                # IPv6 routes to a peer's slice go via its IPv6 VTEP address.
+                raise _field_error(field + ".subnet6", str(subnet6), "needs vtep_subnet6 to be set")
+        enabled = _parse_bool(field + ".enabled", overlay.get("enabled", True))
+        return {"name": name, "subnet": subnet, "prefix": prefix,
+                "subnet6": subnet6, "prefix6": prefix6, "enabled": enabled}
+
+    def _check_overlaps(self):
+        spaces = [("vtep_subnet", self.vtep_subnet)]
+        if self.vtep_subnet6 is not None:
+            spaces.append(("vtep_subnet6", self.vtep_subnet6))
+        for overlay in self.overlays:
+            spaces.append(("overlay %r subnet" % overlay["name"], overlay["subnet"]))
+            if overlay["subnet6"] is not None:
+                spaces.append(("overlay %r subnet6" % overlay["name"], overlay["subnet6"]))
+        for i, (label_a, net_a) in enumerate(spaces):
+            for label_b, net_b in spaces[i + 1:]:
+                if net_a.version == net_b.version and net_a.overlaps(net_b):
+                    raise AllocationError("%s %s overlaps %s %s" % (label_a, net_a, label_b, net_b))
+
+    def contains_address(self, address):
+        """The label of the overlay address space that holds this address, or None."""
+        for label, network in [("vtep_subnet", self.vtep_subnet)] + [
+                ("overlay %r subnet" % o["name"], o["subnet"]) for o in self.overlays]:
+            if address in network:
+                return "%s %s" % (label, network)
+        return None
+
+    def as_dict(self):
+        return {
+            "vtep_subnet": str(self.vtep_subnet),
+            "vtep_subnet6": None if self.vtep_subnet6 is None else str(self.vtep_subnet6),
+            "vtep_mac_oui": self.vtep_mac_oui.upper(),
+            "overlays": [{
+                "name": o["name"],
+                "subnet": str(o["subnet"]),
+                "prefix": o["prefix"],
+                "subnet6": None if o["subnet6"] is None else str(o["subnet6"]),
+                "prefix6": o["prefix6"],
+                "enabled": o["enabled"],
+            } for o in self.overlays],
+        }
+
+
+# ---------------------------------------------------------------------------------------
+# Members and state
+# ---------------------------------------------------------------------------------------
+
+def _parse_members(members, network):
+    if not isinstance(members, (list, tuple)):
+        raise _field_error("members", members, "is not a list")
+    parsed = {}
+    by_ip = {}
+    for position, member in enumerate(members):
+        field = "members[%d]" % position
+        if not isinstance(member, dict):
+            raise _field_error(field, member, "is not a dictionary")
+        name = member.get("name")
+        if not isinstance(name, str) or not name:
+            raise _field_error(field + ".name", name, "must be a non-empty string")
+        if name in parsed:
+            raise _field_error(field + ".name", name, "is listed twice")
+        ip = member.get("ip")
+        try:
+            address = ipaddress.IPv4Address(ip)
+        except (ValueError, TypeError):
+            raise _field_error(field + ".ip", ip, "is not an IPv4 address (member %s)" % name)
+        inside = network.contains_address(address)
+        if inside:
+            raise _field_error(field + ".ip", ip, "lies inside the %s: the underlay must be "
+                               "outside the overlay address spaces (member %s)" % (inside, name))
+        if str(address) in by_ip:
+            raise _field_error(field + ".ip", ip, "is also the address of member %s" % by_ip[str(address)])
+        by_ip[str(address)] = name
+        role = member.get("role")
+        if role not in ROLES:
+            raise _field_error(field + ".role", role, "must be one of %s (member %s)" % (", ".join(ROLES), name))
+        parsed[name] = {"ip": str(address), "role": role}
+    return parsed
+
+
+def _load_address(field, value, pool, version):
+    """The pool index of a single address 'a.b.c.d/len' read from the state."""
+    try:
+        interface = ipaddress.ip_interface(value)
+    except (ValueError, TypeError):
+        raise _field_error(field, value, "in the state is not an address with a prefix length")
+    if interface.version != version:
+        raise _field_error(field, value, "in the state is not an IPv%d address" % version)
+    index = pool.index_of(int(interface.ip))
+    if index is None:
+        raise _field_error(field, value, "in the state is not a host address of the current %s" % pool.label)
+    return index
+
+
+def _load_slice(field, value, pool, version):
+    """The pool index of a slice 'n.n.n.n/prefix' read from the state."""
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except (ValueError, TypeError):
+        raise _field_error(field, value, "in the state is not a network")
+    if network.version != version or network.prefixlen != pool.block_prefix:
+        raise _field_error(field, value, "in the state is not a /%d slice of the current %s"
+                           % (pool.block_prefix, pool.label))
+    index = pool.index_of(int(network.network_address))
+    if index is None:
+        raise _field_error(field, value, "in the state lies outside the current %s" % pool.label)
+    return index
+
+
+class _Holder:
+    """What one member holds: pool indexes, and where they came from (for error messages)."""
+
+    __slots__ = ("name", "ip", "role", "vtep", "vtep6", "slices")
+
+    def __init__(self, name, ip, role):
+        self.name = name
+        self.ip = ip
+        self.role = role
+        self.vtep = None
+        self.vtep6 = None
+        self.slices = {}  # (overlay name, 4 or 6) -> index
+
+
+def _claim(pool, index, holder, field, value, owners):
+    owner = owners.get(index)
+    if owner is not None:
+        raise _field_error(field, value, "in the state is also held by %s: the state is corrupt" % owner)
+    owners[index] = holder.name
+    pool.used.add(index)
+
+
+def _load_state(state, network, pools):
+    holders = {}
+    if state in (None, "", {}):
+        return holders
+    if not isinstance(state, dict) or not isinstance(state.get("agents", {}), dict):
+        raise _field_error("state", type(state).__name__, "is not a state this filter returned "
+                           "(a dictionary with an 'agents' dictionary)")
+    previous = state.get("network") or {}
+    previous_overlays = {o.get("name"): o for o in previous.get("overlays", []) if isinstance(o, dict)}
+    for overlay in network.overlays:
+        # A slice length that changes would move every slice: refuse it outright.
+        old = previous_overlays.get(overlay["name"])
+        if old is None:
+            continue
+        for key in ("prefix", "prefix6"):
+            if old.get(key) not in (None, "") and overlay[key] is not None and int(old[key]) != overlay[key]:
+                raise AllocationError(
+                    "overlays %r %s: changed from %s to %s, which would move every allocated slice; "
+                    "add a new overlay instead" % (overlay["name"], key, old[key], overlay[key]))
+    owners = {key: {} for key in pools}
+    configured = {o["name"] for o in network.overlays}
+    for name in sorted(state["agents"]):
+        entry = state["agents"][name]
+        field = "state.agents.%s" % name
+        if not isinstance(entry, dict):
+            raise _field_error(field, entry, "is not a dictionary")
+        if entry.get("role") not in ROLES or not isinstance(entry.get("ip"), str):
+            raise _field_error(field, {"ip": entry.get("ip"), "role": entry.get("role")},
+                               "needs an 'ip' string and a 'role' of %s" % ", ".join(ROLES))
+        holder = _Holder(name, entry["ip"], entry["role"])
+        vtep = entry.get("vtep") or {}
+        if not isinstance(vtep, dict) or not vtep.get("ip"):
+            raise _field_error(field + ".vtep.ip", vtep.get("ip") if isinstance(vtep, dict) else vtep,
+                               "is missing")
+        holder.vtep = _load_address(field + ".vtep.ip", vtep["ip"], pools["vtep"], 4)
+        _claim(pools["vtep"], holder.vtep, holder, field + ".vtep.ip", vtep["ip"], owners["vtep"])
+        if vtep.get("ip6") and "vtep6" in pools:
+            holder.vtep6 = _load_address(field + ".vtep.ip6", vtep["ip6"], pools["vtep6"], 6)
+            _claim(pools["vtep6"], holder.vtep6, holder, field + ".vtep.ip6", vtep["ip6"], owners["vtep6"])
+        overlays = entry.get("overlays") or {}
+        if not isinstance(overlays, dict):
+            raise _field_error(field + ".overlays", overlays, "is not a dictionary")
+        for overlay_name in sorted(overlays):
+            if overlay_name not in configured:
+                raise _field_error(field + ".overlays", overlay_name,
+                                   "holds allocations in the state but is not in the configuration: "
+                                   "keep it with 'enabled: false' instead of deleting it")
+            slot = overlays[overlay_name]
+            if not isinstance(slot, dict):
+                raise _field_error(field + ".overlays." + overlay_name, slot, "is not a dictionary")
+            for version, key in ((4, "subnet"), (6, "subnet6")):
+                pool_key = (overlay_name, version)
+                value = slot.get(key)
+                if not value or pool_key not in pools:
+                    continue
+                sub_field = "%s.overlays.%s.%s" % (field, overlay_name, key)
+                index = _load_slice(sub_field, value, pools[pool_key], version)
+                _claim(pools[pool_key], index, holder, sub_field, value, owners[pool_key])
+                holder.slices[pool_key] = index
+        holders[name] = holder
+    return holders
+
+
+def _build_pools(network):
+    pools = {
+        "vtep": Pool("vtep_subnet %s" % network.vtep_subnet, network.vtep_subnet, 32,
+                     skip_first=True, skip_last=True),
+    }
+    if network.vtep_subnet6 is not None:
+        pools["vtep6"] = Pool("vtep_subnet6 %s" % network.vtep_subnet6, network.vtep_subnet6, 128,
+                              skip_first=True)
+    for overlay in network.overlays:
+        name = overlay["name"]
+        pools[(name, 4)] = Pool("overlay %r subnet %s" % (name, overlay["subnet"]),
+                                overlay["subnet"], overlay["prefix"])
+        if overlay["subnet6"] is not None:
+            pools[(name, 6)] = Pool("overlay %r subnet6 %s" % (name, overlay["subnet6"]),
+                                    overlay["subnet6"], overlay["prefix6"])
+    return pools
+
+
+# ---------------------------------------------------------------------------------------
+# Allocation
+# ---------------------------------------------------------------------------------------
+
+def _check_capacity(pool, missing):
+    """Fail before allocating anything when the pool cannot serve every member that needs it."""
+    demand = len(pool.used) + missing
+    if demand > pool.capacity:
+        raise AllocationError("%s is full: its capacity is %d and the demand is %d (%d already "
+                              "allocated, %d members need one more)"
+                              % (pool.label, pool.capacity, demand, len(pool.used), missing))
+
+
+def _entry(holder, network, pools):
+    vtep_pool = pools["vtep"]
+    vtep_address = vtep_pool.address(holder.vtep)
+    mac = "%s:%02x:%02x:%02x" % (network.mac_prefix, (vtep_address >> 16) & 0xFF,
+                                 (vtep_address >> 8) & 0xFF, vtep_address & 0xFF)
+    overlays = {}
+    for overlay in network.overlays:
+        name = overlay["name"]
+        index = holder.slices.get((name, 4))
+        if index is None:
+            continue
+        pool = pools[(name, 4)]
+        index6 = holder.slices.get((name, 6))
+        pool6 = pools.get((name, 6))
+        slot = {
+            "subnet": pool.cidr(index),
+            "subnet6": None if index6 is None else pool6.cidr(index6),
+            "enabled": overlay["enabled"],
+            "mesos_bridge": None,
+            "docker_bridge": None,
+        }
+        if holder.role == "agent":
+            for half, key, prefix in ((0, "mesos_bridge", MESOS_BRIDGE_PREFIX),
+                                      (1, "docker_bridge", DOCKER_BRIDGE_PREFIX)):
+                half4 = pool.address(index) + half * (pool.step >> 1)
+                bridge = {"name": prefix + name,
+                          "ip": "%s/%d" % (_format_ip(4, half4), pool.block_prefix + 1),
+                          "ip6": None}
+                if index6 is not None:
+                    half6 = pool6.address(index6) + half * (pool6.step >> 1)
+                    bridge["ip6"] = "%s/%d" % (_format_ip(6, half6), pool6.block_prefix + 1)
+                slot[key] = bridge
+        overlays[name] = slot
+    return {
+        "ip": holder.ip,
+        "role": holder.role,
+        "vtep": {
+            "name": VTEP_NAME,
+            "vni": VTEP_VNI,
+            "ip": "%s/%d" % (_format_ip(4, vtep_address), network.vtep_subnet.prefixlen),
+            "ip6": None if holder.vtep6 is None else "%s/%d" % (
+                _format_ip(6, pools["vtep6"].address(holder.vtep6)), network.vtep_subnet6.prefixlen),
+            "mac": mac,
+        },
+        "overlays": overlays,
+    }
+
+
+def allocate(config, members, state=None, release=None):
+    """Allocate VTEPs and overlay slices to every member; keep what ``state`` holds.
+
+    Returns ``{"network": <normalised config>, "agents": {name: entry}, "released": [names]}``
+    with ``agents`` in name order, so equal inputs give byte-identical JSON.
+    Raises AllocationError, naming the field and the value, before anything is allocated.
+    """
+    network = Network(config)
+    current = _parse_members(members, network)
+    if release is None:
+        release = []
+    if isinstance(release, str):
+        release = [release]
+    if not isinstance(release, (list, tuple, set)):
+        raise _field_error("release", release, "is not a list of names")
+    for name in release:
+        if name in current:
+            raise _field_error("release", name, "is still a member: remove it from the inventory "
+                               "before releasing its allocation")
+
+    pools = _build_pools(network)
+    holders = _load_state(state, network, pools)
+    released = sorted(name for name in set(release) if name in holders)
+    for name in released:
+        holder = holders.pop(name)
+        # Free the slots so that later members can reuse them (lowest free first).
+        pools["vtep"].used.discard(holder.vtep)
+        if holder.vtep6 is not None:
+            pools["vtep6"].used.discard(holder.vtep6)
+        for key, index in holder.slices.items():
+            pools[key].used.discard(index)
+
+    # Present members keep their slots; their underlay IP and role follow the inventory.
+    for name, member in current.items():
+        holder = holders.get(name)
+        if holder is None:
+            holders[name] = _Holder(name, member["ip"], member["role"])
+        else:
+            holder.ip, holder.role = member["ip"], member["role"]
+
+    # New allocations go to present members only, masters first, then agents, by name.
+    ordered = sorted((holders[name] for name in current),
+                     key=lambda h: (ROLES.index(h.role), h.name))
+    _check_capacity(pools["vtep"], sum(1 for h in ordered if h.vtep is None))
+    if "vtep6" in pools:
+        _check_capacity(pools["vtep6"], sum(1 for h in ordered if h.vtep6 is None))
+    wanted_slices = [(o["name"], version) for o in network.overlays if o["enabled"]
+                     for version in (4, 6) if (o["name"], version) in pools]
+    for key in wanted_slices:
+        _check_capacity(pools[key], sum(1 for h in ordered if key not in h.slices))
+
+    for holder in ordered:
+        if holder.vtep is None:
+            holder.vtep = pools["vtep"].take_lowest()
+        if holder.vtep6 is None and "vtep6" in pools:
+            holder.vtep6 = pools["vtep6"].take_lowest()
+    for key in wanted_slices:
+        pool = pools[key]
+        for holder in ordered:
+            if key not in holder.slices:
+                holder.slices[key] = pool.take_lowest()
+
+    return {
+        "network": network.as_dict(),
+        "agents": {name: _entry(holders[name], network, pools) for name in sorted(holders)},
+        "released": released,
+    }
