@@ -131,7 +131,7 @@ def test_member_order_does_not_matter():
 def test_same_input_gives_byte_identical_output():
     members = [master("m1", 1), agent("a1", 2)]
     state = roundtrip(allocate(DUAL, members))
-    outputs = {json.dumps(allocate(DUAL, members + [agent("a2", 3)], state=state)) for _ in range(3)}
+    outputs = {json.dumps(allocate(DUAL, members + [agent("a2", 3)], state=state)) for _run in range(3)}
     assert len(outputs) == 1
 
 

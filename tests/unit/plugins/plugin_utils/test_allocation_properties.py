@@ -101,17 +101,17 @@ def check_invariants(previous, result, members, released, overlays):
             has_bridges = member["role"] == "agent"
             assert (entry["overlays"][overlay]["mesos_bridge"] is not None) == has_bridges
     # Lowest free first: below every new allocation, every slot is held.
-    old_values = {(pool, value) for pool, value, _ in held(previous)} if previous else set()
+    old_values = {(pool, value) for pool, value, _holder in held(previous)} if previous else set()
     networks = {"vtep": ipaddress.ip_network("44.128.0.0/27"), "vtep6": ipaddress.ip_network("fd01:a::/64")}
     for name, spec in OVERLAYS.items():
         networks[name + "/4"] = ipaddress.ip_network(spec["subnet"])
         if "subnet6" in spec:
             networks[name + "/6"] = ipaddress.ip_network(spec["subnet6"])
     by_pool = {}
-    for pool, value, _ in values:
+    for pool, value, _holder in values:
         if pool != "mac":
             by_pool.setdefault(pool, set()).add(pool_index(pool, value, networks[pool]))
-    for pool, value, _ in values:
+    for pool, value, _holder in values:
         if pool == "mac" or (pool, value) in old_values:
             continue
         first = 1 if pool.startswith("vtep") else 0

@@ -1,0 +1,57 @@
+# mesos.overlay: everything a developer or CI runs. `make test` is the README's test command.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+BIN := $(VENV)/bin
+# Debian packages the tests need on the machine itself.
+DEBIAN_PACKAGES := iproute2 iptables shellcheck git python3-venv
+
+.PHONY: test deps venv units integration sanity lint build-check bench clean lab
+
+test: deps venv units integration sanity lint build-check
+	@echo "make test: all checks passed"
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-test.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+units: venv
+	$(PYTHON) -m pytest tests/unit
+
+integration: venv
+	@if [ -d tests/integration ] && ls tests/integration/test_*.py >/dev/null 2>&1; then \
+	  $(PYTHON) -m pytest tests/integration; else echo "no integration tests yet"; fi
+
+sanity: venv
+	PYTHON=$(PYTHON) tests/sanity.sh
+
+lint: venv
+	$(BIN)/ansible-lint
+	$(BIN)/antsibull-changelog lint
+
+# What a user does: build the collection, install it elsewhere, read its docs from there.
+build-check: venv
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/ansible-galaxy collection build --force --output-path "$$tmp" . && \
+	cd "$$tmp" && printf "[defaults]\n" > ansible.cfg && export ANSIBLE_CONFIG="$$tmp/ansible.cfg" ANSIBLE_COLLECTIONS_PATH="$$tmp/collections" && \
+	$(abspath $(BIN))/ansible-galaxy collection install "$$tmp"/mesos-overlay-*.tar.gz && \
+	$(abspath $(BIN))/ansible-doc -t filter mesos.overlay.allocate | grep -q "EXAMPLES" && \
+	echo "build-check: built, installed and documented"
+
+bench: venv
+	$(PYTHON) bench/allocation.py
+
+lab:
+	@echo "The lab (one master, three agents as containers) comes with the end-to-end work: see README.md."; exit 1
+
+clean:
+	rm -rf $(VENV) tests/output .pytest_cache
