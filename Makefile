@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 BIN := $(VENV)/bin
 # Debian packages the tests need on the machine itself.
-DEBIAN_PACKAGES := iproute2 iptables shellcheck git python3-venv
+DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv
 
 .PHONY: test deps venv units integration sanity lint build-check bench clean lab
 

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 name: allocate
 short_description: Allocate VTEPs and overlay subnet slices to Mesos masters and agents
 version_added: 1.0.0
-author: mesos.overlay contributors
+author: mesos.overlay contributors (@mesos-overlay)
 description:
   - Does what the DC/OS overlay master module did as IPAM, once per run on the controller.
   - Every member gets the lowest free host address of O(vtep_subnet) (and of O(vtep_subnet6)),

@@ -617,3 +617,40 @@ def _allocate(config, members, state, release):
         "agents": {name: _entry(holders[name], network, pools) for name in sorted(holders)},
         "released": released,
     }
+
+
+def peers_of(allocation, name, exclude=None):
+    """What host ``name`` must know of every other member: the peer list of vxlan_peers.
+
+    Routes go to each peer's slice of every enabled overlay (masters' slices included: a
+    master reaches containers through them too). Members in ``exclude`` are left out.
+    """
+    if not isinstance(allocation, dict) or not isinstance(allocation.get("agents"), dict):
+        raise _field_error("allocation", type(allocation).__name__, "is not a result of allocate")
+    agents = allocation["agents"]
+    if name not in agents:
+        raise _field_error("name", name, "has no entry in the allocation")
+    enabled = {o["name"] for o in allocation.get("network", {}).get("overlays", []) if o.get("enabled", True)}
+    skip = set(exclude or [])
+    peers = []
+    for peer_name in sorted(agents):
+        if peer_name == name or peer_name in skip:
+            continue
+        entry = agents[peer_name]
+        subnets = []
+        for overlay_name in sorted(entry.get("overlays", {})):
+            if overlay_name not in enabled:
+                continue
+            slot = entry["overlays"][overlay_name]
+            subnets.append(slot["subnet"])
+            if slot.get("subnet6") and entry["vtep"].get("ip6"):
+                subnets.append(slot["subnet6"])
+        peers.append({
+            "name": peer_name,
+            "vtep_ip": entry["vtep"]["ip"].split("/")[0],
+            "vtep_ip6": entry["vtep"]["ip6"].split("/")[0] if entry["vtep"].get("ip6") else None,
+            "mac": entry["vtep"]["mac"],
+            "underlay_ip": entry["ip"],
+            "subnets": subnets,
+        })
+    return peers

@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Private helper of mesos.overlay's modules: iproute2 with argv lists, read through its JSON.
+
+Every call runs `ip` or `bridge` with an argument list (never a shell) and the locale pinned
+to C, and reads state with `-j` so that nothing but iproute2 is needed on the host.
+Also holds the small value checks the modules share (MAC, CIDR, addresses).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import json
+import os
+import re
+
+MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
+# The route protocol number that marks the routes mesos.overlay owns (see vxlan_peers docs):
+# not assigned in /etc/iproute2/rt_protos, so no routing daemon claims it.
+ROUTE_PROTOCOL = 121
+
+
+class ValueProblem(ValueError):
+    """A malformed option value; the message names the option and the value."""
+
+
+def normalize_mac(option, value):
+    """Lower-case unicast MAC, or ValueProblem naming the option."""
+    mac = str(value).strip().lower().replace("-", ":")
+    if not MAC_RE.match(mac):
+        raise ValueProblem("%s: %r is not a MAC address like 70:b3:d5:80:00:01" % (option, value))
+    if int(mac[:2], 16) & 1:
+        raise ValueProblem("%s: %r is a multicast MAC address" % (option, value))
+    if mac == "00:00:00:00:00:00":
+        raise ValueProblem("%s: %r is the all-zero MAC address" % (option, value))
+    return mac
+
+
+def parse_interface(option, value):
+    """An address with its prefix length ('44.128.0.1/20'), as ipaddress.ip_interface."""
+    try:
+        if "/" not in str(value):
+            raise ValueError("no prefix length")
+        return ipaddress.ip_interface(str(value))
+    except ValueError as exc:
+        raise ValueProblem("%s: %r is not an address with a prefix length (%s)" % (option, value, exc))
+
+
+def parse_network(option, value):
+    """A network in CIDR form with no host bits set, as ipaddress.ip_network."""
+    try:
+        return ipaddress.ip_network(str(value), strict=True)
+    except ValueError as exc:
+        raise ValueProblem("%s: %r is not a network in CIDR form (%s)" % (option, value, exc))
+
+
+def parse_address(option, value, version=None):
+    """A single address with no prefix length, as ipaddress.ip_address."""
+    try:
+        address = ipaddress.ip_address(str(value))
+    except ValueError:
+        raise ValueProblem("%s: %r is not an IP address" % (option, value))
+    if version is not None and address.version != version:
+        raise ValueProblem("%s: %r is not an IPv%d address" % (option, value, version))
+    return address
+
+
+class IPRoute:
+    """Runs iproute2 for a module: queries return parsed JSON, changes honour check mode."""
+
+    def __init__(self, module):
+        self.module = module
+        self.ip = module.get_bin_path("ip", required=True)
+        self.bridge = module.get_bin_path("bridge", required=True)
+        self.environ = {"LC_ALL": "C", "LANG": "C"}
+        self.commands = []  # what was (or, in check mode, would have been) run
+
+    def _run(self, argv, check=True):
+        rc, out, err = self.module.run_command(argv, environ_update=self.environ)
+        if check and rc != 0:
+            self.module.fail_json(msg="%s failed: %s" % (" ".join(argv), (err or out).strip()),
+                                  rc=rc, stdout=out, stderr=err, cmd=argv)
+        return rc, out, err
+
+    def query(self, argv, missing_ok=False):
+        """JSON of `ip -j ...` or `bridge -j ...`; [] when missing_ok and the object is absent."""
+        rc, out, err = self._run(argv, check=not missing_ok)
+        if rc != 0:
+            return []
+        try:
+            return json.loads(out) if out.strip() else []
+        except ValueError as exc:
+            self.module.fail_json(msg="could not read the JSON of %s: %s" % (" ".join(argv), exc))
+
+    def change(self, *argv):
+        """Run a command that changes the host, unless in check mode."""
+        argv = list(argv)
+        self.commands.append(" ".join(argv))
+        if not self.module.check_mode:
+            self._run(argv)
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def link(self, name):
+        """`ip -d link show` of a device, or None when there is no such device."""
+        if not os.path.exists("/sys/class/net/%s" % name):
+            return None
+        links = self.query([self.ip, "-j", "-d", "link", "show", "dev", name], missing_ok=True)
+        return links[0] if links else None
+
+    def link_name(self, ifindex):
+        for link in self.query([self.ip, "-j", "link", "show"]):
+            if link.get("ifindex") == ifindex:
+                return link.get("ifname")
+        return None
+
+    def addresses(self, name):
+        """Global addresses of a device as 'address/prefixlen' (link-local ones are the kernel's)."""
+        result = []
+        for link in self.query([self.ip, "-j", "addr", "show", "dev", name]):
+            for info in link.get("addr_info", []):
+                if info.get("scope") == "link":
+                    continue
+                result.append("%s/%s" % (info["local"], info["prefixlen"]))
+        return result
+
+    def permanent_neighbours(self, name):
+        """{address: mac} of the permanent neighbour entries on a device (IPv4 and IPv6)."""
+        result = {}
+        for entry in self.query([self.ip, "-j", "neigh", "show", "dev", name, "nud", "permanent"]):
+            result[entry["dst"]] = (entry.get("lladdr") or "").lower()
+        return result
+
+    def permanent_fdb(self, name):
+        """{mac: [underlay addresses]} of the device's own permanent forwarding entries."""
+        result = {}
+        for entry in self.query([self.bridge, "-j", "fdb", "show", "dev", name]):
+            if entry.get("state") != "permanent" or "self" not in entry.get("flags", []) or not entry.get("dst"):
+                continue
+            result.setdefault(entry["mac"].lower(), []).append(entry["dst"])
+        return result
+
+    def owned_routes(self, name, family):
+        """{destination: gateway} of the routes on a device that carry ROUTE_PROTOCOL."""
+        result = {}
+        for entry in self.query([self.ip, "-j", "-%d" % family, "route", "show", "dev", name,
+                                 "proto", str(ROUTE_PROTOCOL)]):
+            dst = entry["dst"]
+            if "/" not in dst:
+                dst += "/32" if family == 4 else "/128"
+            result[str(ipaddress.ip_network(dst))] = entry.get("gateway")
+        return result
+
+    # -- sysctl ----------------------------------------------------------------------------
+
+    def enable_ipv6(self, name):
+        """Let a device hold IPv6 addresses: hosts and containers often start new devices with
+        disable_ipv6=1. Only this device is touched. Returns True when it changed something."""
+        path = "/proc/sys/net/ipv6/conf/%s/disable_ipv6" % name
+        try:
+            with open(path) as handle:
+                if handle.read().strip() == "0":
+                    return False
+        except IOError:
+            if self.module.check_mode:
+                return True  # the device does not exist yet: it will be created
+            self.module.fail_json(msg="IPv6 is not available on this host (%s is missing)" % path)
+        self.commands.append("echo 0 > %s" % path)
+        if not self.module.check_mode:
+            try:
+                with open(path, "w") as handle:
+                    handle.write("0\n")
+            except IOError as exc:
+                self.module.fail_json(msg="could not enable IPv6 on %s: %s (is /proc/sys read-only?)" % (name, exc))
+        return True

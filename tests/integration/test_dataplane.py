@@ -1,0 +1,256 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""vxlan_link and vxlan_peers on the real kernel: three hosts as network namespaces.
+
+The tests run in order on one lab (module scope): converge, prove connectivity, then
+idempotence, check mode, drift repair, purge and bad input.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from netns import Lab, changed_tasks, playbook, task_results, ROOT, ansible_env
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root for network namespaces")
+
+PLAYBOOK = os.path.join(os.path.dirname(__file__), "playbooks", "dataplane.yml")
+NAMES = ["h1", "h2", "h3"]
+NETWORK = {
+    "vtep_subnet": "44.128.0.0/20",
+    "vtep_subnet6": "fd01:a::/64",
+    "vtep_mac_oui": "70:B3:D5:00:00:00",
+    "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24, "subnet6": "fd01:b::/64", "prefix6": 80}],
+}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    lab = Lab(NAMES, str(tmp_path_factory.mktemp("dataplane")))
+    try:
+        members = [{"name": h.name, "ip": h.underlay_ip, "role": "agent"} for h in lab.hosts.values()]
+        sys.path.insert(0, os.path.join(ROOT, ".collections"))
+        from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate
+        lab.allocation = allocate(NETWORK, members)
+        for host in lab.hosts.values():
+            bridge = lab.allocation["agents"][host.name]["overlays"]["dcos"]["mesos_bridge"]
+            # The gateway address of the Mesos half: first host of 9.0.x.0/25 and of the IPv6 half.
+            lab.add_slice_address(host, "m-dcos", [_first_host(bridge["ip"]), _first_host(bridge["ip6"])])
+        lab.inventory_path = lab.inventory({"mesos_overlay_network": NETWORK, "members": members})
+        yield lab
+    finally:
+        lab.close()
+
+
+def _first_host(cidr):
+    import ipaddress
+    network = ipaddress.ip_network(cidr)
+    return "%s/%d" % (network.network_address + 1, network.prefixlen)
+
+
+def _bare(cidr):
+    return cidr.split("/")[0]
+
+
+def converge(lab, *args):
+    rc, output = playbook(lab.inventory_path, PLAYBOOK, *args)
+    assert rc == 0, json.dumps(output.get("stats"), indent=1) + "\n" + json.dumps(
+        [t["hosts"] for p in output["plays"] for t in p["tasks"]], indent=1)[:6000]
+    return output
+
+
+def snapshot(host):
+    return {
+        "link": host.json("ip", "-j", "-d", "link", "show", "vtep1024"),
+        "addr": host.json("ip", "-j", "addr", "show", "dev", "vtep1024"),
+        "neigh": host.json("ip", "-j", "neigh", "show", "dev", "vtep1024", "nud", "permanent"),
+        "fdb": host.json("bridge", "-j", "fdb", "show", "dev", "vtep1024"),
+        "route": host.json("ip", "-j", "route", "show", "dev", "vtep1024"),
+        "route6": host.json("ip", "-j", "-6", "route", "show", "dev", "vtep1024"),
+    }
+
+
+def test_first_run_meshes_three_hosts(lab):
+    output = converge(lab)
+    assert {host for _task, host in changed_tasks(output)} == set(NAMES)
+    for name, host in lab.hosts.items():
+        for other_name in NAMES:
+            if other_name == name:
+                continue
+            other = lab.allocation["agents"][other_name]
+            bridge = other["overlays"]["dcos"]["mesos_bridge"]
+            targets = [_bare(other["vtep"]["ip"]), _bare(other["vtep"]["ip6"]),
+                       _bare(_first_host(bridge["ip"])), _bare(_first_host(bridge["ip6"]))]
+            for target in targets:
+                assert host.ping(target), "%s cannot reach %s (%s)" % (name, target, other_name)
+
+
+def test_entries_are_permanent_and_routes_marked(lab):
+    host = lab.hosts["h1"]
+    neigh = {e["dst"]: e for e in host.json("ip", "-j", "neigh", "show", "dev", "vtep1024", "nud", "permanent")}
+    h2 = lab.allocation["agents"]["h2"]
+    assert neigh[_bare(h2["vtep"]["ip"])]["lladdr"] == h2["vtep"]["mac"]
+    assert neigh[_bare(h2["vtep"]["ip6"])]["lladdr"] == h2["vtep"]["mac"]
+    fdb = {e["mac"]: e for e in host.json("bridge", "-j", "fdb", "show", "dev", "vtep1024")}
+    assert fdb[h2["vtep"]["mac"]]["dst"] == lab.hosts["h2"].underlay_ip
+    assert fdb[h2["vtep"]["mac"]]["state"] == "permanent"
+    routes = {e["dst"]: e for e in host.json("ip", "-j", "route", "show", "dev", "vtep1024", "proto", "121")}
+    assert routes[h2["overlays"]["dcos"]["subnet"]]["gateway"] == _bare(h2["vtep"]["ip"])
+    link = host.json("ip", "-j", "-d", "link", "show", "vtep1024")[0]
+    assert link["mtu"] == 1450
+    assert link["address"] == lab.allocation["agents"]["h1"]["vtep"]["mac"]
+    assert link["linkinfo"]["info_data"]["id"] == 1024
+    assert link["linkinfo"]["info_data"]["port"] == 64000
+    assert link["linkinfo"]["info_data"]["learning"] is False
+
+
+def test_second_run_changes_nothing(lab):
+    assert changed_tasks(converge(lab)) == []
+
+
+def test_check_mode_on_converged_hosts_reports_nothing(lab):
+    assert changed_tasks(converge(lab, "--check", "--diff")) == []
+
+
+def test_check_mode_reports_pending_change_and_changes_nothing(lab):
+    before = {name: snapshot(host) for name, host in lab.hosts.items()}
+    output = converge(lab, "--check", "--diff", "-e", "vtep_mtu=1400", "-e", '{"exclude_peers": ["h3"]}')
+    changed = changed_tasks(output)
+    assert ("Bring up the VTEP", "h1") in changed
+    assert ("Program the peers", "h1") in changed
+    peers = task_results(output, "Program the peers")
+    assert {e["key"] for e in peers["h1"]["removed"]} >= {lab.allocation["agents"]["h3"]["overlays"]["dcos"]["subnet"]}
+    assert {name: snapshot(host) for name, host in lab.hosts.items()} == before
+
+
+def test_mtu_and_address_drift_is_repaired_in_place(lab):
+    host = lab.hosts["h1"]
+    me = lab.allocation["agents"]["h1"]
+    before = snapshot(host)
+    host.run("ip", "link", "set", "vtep1024", "mtu", "1300")
+    host.run("ip", "addr", "del", me["vtep"]["ip"], "dev", "vtep1024")
+    host.run("ip", "addr", "add", "44.128.15.1/20", "dev", "vtep1024")
+    output = converge(lab)
+    link = task_results(output, "Bring up the VTEP")["h1"]
+    assert link["changed"] and not link["recreated"]
+    after = snapshot(host)
+    assert after["link"][0]["ifindex"] == before["link"][0]["ifindex"]
+    assert after["link"][0]["mtu"] == 1450
+    assert sorted(a["local"] for a in after["addr"][0]["addr_info"] if a["scope"] == "global") == \
+        sorted(a["local"] for a in before["addr"][0]["addr_info"] if a["scope"] == "global")
+    # Permanent neighbours survived: the device was never recreated, nor its MAC rewritten.
+    assert after["neigh"] == before["neigh"]
+    # Removing the address dropped the connected route, and with it the kernel's routes via it:
+    # the peers task put them back.
+    assert after["route"] == before["route"]
+    assert all(host.ping(_bare(lab.allocation["agents"][n]["vtep"]["ip"])) for n in ("h2", "h3"))
+
+
+def test_dropped_peer_is_purged_and_foreign_route_survives(lab):
+    h1 = lab.hosts["h1"]
+    h1.run("ip", "route", "add", "203.0.113.0/24", "dev", "vtep1024")
+    output = converge(lab, "-e", '{"exclude_peers": ["h3"]}')
+    h3 = lab.allocation["agents"]["h3"]
+    removed = {(e["kind"], e["key"]) for e in task_results(output, "Program the peers")["h1"]["removed"]}
+    assert removed == {("neighbour", _bare(h3["vtep"]["ip"])), ("neighbour", _bare(h3["vtep"]["ip6"])),
+                       ("fdb", h3["vtep"]["mac"]), ("route", h3["overlays"]["dcos"]["subnet"]),
+                       ("route", h3["overlays"]["dcos"]["subnet6"])}
+    state = snapshot(h1)
+    assert _bare(h3["vtep"]["ip"]) not in {e["dst"] for e in state["neigh"]}
+    assert h3["vtep"]["mac"] not in {e["mac"] for e in state["fdb"]}
+    assert h3["overlays"]["dcos"]["subnet"] not in {e["dst"] for e in state["route"]}
+    assert "203.0.113.0/24" in {e["dst"] for e in state["route"]}
+    assert not h1.ping(_bare(h3["vtep"]["ip"]))
+    assert h1.ping(_bare(lab.allocation["agents"]["h2"]["vtep"]["ip"]))
+    # Back to the full mesh for the tests that follow.
+    converge(lab)
+    assert h1.ping(_bare(h3["vtep"]["ip"]))
+    h1.run("ip", "route", "del", "203.0.113.0/24", "dev", "vtep1024")
+
+
+def test_peer_entries_changed_by_hand_are_replaced(lab):
+    h1 = lab.hosts["h1"]
+    h2 = lab.allocation["agents"]["h2"]
+    good = snapshot(h1)
+    h1.run("ip", "neigh", "replace", _bare(h2["vtep"]["ip"]), "lladdr", "70:b3:d5:80:0f:0f", "dev", "vtep1024",
+           "nud", "permanent")
+    h1.run("bridge", "fdb", "replace", h2["vtep"]["mac"], "dev", "vtep1024", "dst", "198.18.0.200", "self", "permanent")
+    assert not h1.ping(_bare(h2["vtep"]["ip"]))
+    output = converge(lab)
+    changed = {(e["kind"], e["key"]) for e in task_results(output, "Program the peers")["h1"]["changed_entries"]}
+    assert changed == {("neighbour", _bare(h2["vtep"]["ip"])), ("fdb", h2["vtep"]["mac"])}
+    assert snapshot(h1)["fdb"] == good["fdb"]
+    assert h1.ping(_bare(h2["vtep"]["ip"]))
+
+
+def test_changed_vni_recreates_and_says_why(lab):
+    host = lab.hosts["h2"]
+    before = snapshot(host)
+    result = run_module(host, "vxlan_link", {"name": "vtep1024", "vni": 1025, "port": 64000,
+                                             "mac": lab.allocation["agents"]["h2"]["vtep"]["mac"],
+                                             "mtu": 1450, "local": host.underlay_ip, "dev": "eth0",
+                                             "addresses": [lab.allocation["agents"]["h2"]["vtep"]["ip"]]},
+                        check=True)
+    assert result["changed"] and result["recreated"]
+    assert result["reasons"] == ["vni: 1024 -> 1025"]
+    assert snapshot(host) == before
+
+
+def run_module(host, module, args, check=False):
+    binary = os.path.join(os.path.dirname(sys.executable), "ansible")
+    argv = [binary, "all", "-i", "localhost,", "-c", "local", "-e", "ansible_python_interpreter=" + host.python,
+            "-m", "mesos.overlay." + module, "-a", json.dumps(args)]
+    if check:
+        argv.append("--check")
+    env = dict(ansible_env(), ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1")
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=300)
+    output = json.loads(proc.stdout)
+    return output["plays"][0]["tasks"][0]["hosts"]["localhost"]
+
+
+H1_LINK = {"name": "vtep1024", "vni": 1024, "port": 64000, "mtu": 1450, "dev": "eth0"}
+
+
+@pytest.mark.parametrize("module,args,message", [
+    ("vxlan_link", {"mac": "70:b3:d5:80:00"}, "mac: '70:b3:d5:80:00' is not a MAC address"),
+    ("vxlan_link", {"mac": "71:b3:d5:80:00:01"}, "mac: '71:b3:d5:80:00:01' is a multicast MAC address"),
+    ("vxlan_link", {"addresses": ["44.128.0.300/20"]}, "addresses: '44.128.0.300/20' is not an address"),
+    ("vxlan_link", {"addresses": ["44.128.0.1"]}, "addresses: '44.128.0.1' is not an address with a prefix length"),
+    ("vxlan_link", {"vni": 0}, "vni: 0 is out of range 1-16777215"),
+    ("vxlan_link", {"vni": 16777216}, "vni: 16777216 is out of range 1-16777215"),
+    ("vxlan_link", {"port": 70000}, "port: 70000 is out of range 1-65535"),
+    ("vxlan_link", {"dev": "eth9"}, "dev: 'eth9': there is no such device on this host"),
+    ("vxlan_link", {"local": "198.18.0"}, "local: '198.18.0' is not an IP address"),
+    ("vxlan_peers", {"peers": [{"vtep_ip": "SELF", "mac": "70:b3:d5:80:00:09", "underlay_ip": "198.18.0.9"}]},
+     "peers[0].vtep_ip: '44.128.0.1' is an address of vtep1024 itself, not of a peer"),
+    ("vxlan_peers", {"peers": [{"vtep_ip": "44.128.0.9", "mac": "zz", "underlay_ip": "198.18.0.9"}]},
+     "peers[0].mac: 'zz' is not a MAC address"),
+    ("vxlan_peers", {"peers": [{"vtep_ip": "44.128.0.9", "mac": "70:b3:d5:80:00:09", "underlay_ip": "198.18.0.9",
+                                "subnets": ["9.0.9.1/24"]}]},
+     "peers[0].subnets: '9.0.9.1/24' is not a network in CIDR form"),
+    ("vxlan_peers", {"device": "vtep9", "peers": []}, "device: 'vtep9': there is no such device on this host"),
+])
+def test_malformed_value_fails_clearly_and_changes_nothing(lab, module, args, message):
+    host = lab.hosts["h1"]
+    me = lab.allocation["agents"]["h1"]
+    if module == "vxlan_link":
+        # A valid call for h1 with one bad value in it.
+        bad_value = args
+        args = dict(H1_LINK, mac=me["vtep"]["mac"], local=host.underlay_ip,
+                    addresses=[me["vtep"]["ip"], me["vtep"]["ip6"]])
+        args.update(bad_value)
+    else:
+        args = json.loads(json.dumps(args).replace("SELF", _bare(me["vtep"]["ip"])))
+    before = snapshot(host)
+    result = run_module(host, module, args)
+    assert result.get("failed"), result
+    assert message in result["msg"]
+    assert snapshot(host) == before
