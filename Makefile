@@ -1,8 +1,8 @@
 # mesos.overlay: everything a developer or CI runs. `make test` is the README's test command.
 SHELL := /bin/bash
 VENV ?= .venv
-PYTHON := $(VENV)/bin/python
-BIN := $(VENV)/bin
+PYTHON := $(abspath $(VENV))/bin/python
+BIN := $(abspath $(VENV))/bin
 # Debian packages the tests need on the machine itself.
 DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv
 
@@ -43,8 +43,8 @@ build-check: venv
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(BIN)/ansible-galaxy collection build --force --output-path "$$tmp" . && \
 	cd "$$tmp" && printf "[defaults]\n" > ansible.cfg && export ANSIBLE_CONFIG="$$tmp/ansible.cfg" ANSIBLE_COLLECTIONS_PATH="$$tmp/collections" && \
-	$(abspath $(BIN))/ansible-galaxy collection install "$$tmp"/mesos-overlay-*.tar.gz && \
-	$(abspath $(BIN))/ansible-doc -t filter mesos.overlay.allocate | grep -q "EXAMPLES" && \
+	$(BIN)/ansible-galaxy collection install "$$tmp"/mesos-overlay-*.tar.gz && \
+	$(BIN)/ansible-doc -t filter mesos.overlay.allocate | grep -q "EXAMPLES" && \
 	echo "build-check: built, installed and documented"
 
 bench: venv
