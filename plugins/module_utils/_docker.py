@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import os
 import shutil
+import sys
 import traceback
 
 try:
@@ -28,6 +29,9 @@ except ImportError:  # pragma: no cover - depends on the host
         pass
 
 
+__all__ = ("DockerProblem", "NotFound", "connect", "ipam_config")
+
+
 class DockerProblem(Exception):
     """Docker cannot be used; the message says why and what to do."""
 
@@ -36,7 +40,7 @@ def connect(timeout=30):
     """A connected docker.DockerClient, or DockerProblem naming which of SDK, engine, daemon is missing."""
     if not HAS_DOCKER_SDK:
         raise DockerProblem("the Docker SDK for Python is not installed for %s: install python3-docker "
-                            "(Debian/Ubuntu) or 'pip install docker'" % _python())
+                            "(Debian/Ubuntu) or 'pip install docker'" % sys.executable)
     try:
         client = docker.from_env(timeout=timeout)
         client.ping()
@@ -55,7 +59,3 @@ def ipam_config(subnets):
     return docker.types.IPAMConfig(driver="default",
                                    pool_configs=[docker.types.IPAMPool(subnet=subnet) for subnet in subnets])
 
-
-def _python():
-    import sys
-    return sys.executable

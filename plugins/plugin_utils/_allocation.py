@@ -18,8 +18,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import gc
 import ipaddress
+import json
 import re
 import socket
 import struct
@@ -654,3 +656,121 @@ def peers_of(allocation, name, exclude=None):
             "subnets": subnets,
         })
     return peers
+
+
+# The allocations a state entry holds, compared when masters' copies are merged.
+def _holdings(entry):
+    vtep = entry.get("vtep") or {}
+    overlays = entry.get("overlays") or {}
+    return {
+        "vtep.ip": vtep.get("ip"),
+        "vtep.ip6": vtep.get("ip6"),
+        **{"overlays.%s.%s" % (name, key): (slot or {}).get(key)
+           for name, slot in overlays.items() for key in ("subnet", "subnet6")},
+    }
+
+
+def merge_states(saved):
+    """One state from the copies saved on every master.
+
+    ``saved`` is a list of ``{"host": master, "path": file, "content": text or None}`` (None:
+    no file yet), or the results of ``slurp`` looped over the masters (``item`` is the host,
+    ``source`` the path, ``content`` base64; a failed item means no file). Identical copies give that copy; copies that differ are merged entry by entry
+    when they never contradict each other (one master missed a run, or a new master has none);
+    a copy that is not JSON, or two copies that give one member different allocations, raise
+    AllocationError naming the hosts, the member and the values.
+    """
+    copies = []
+    for item in saved or []:
+        host = item.get("host") or item.get("item")
+        path = item.get("path") or item.get("source")
+        content = None if item.get("failed") else item.get("content")
+        if content in (None, ""):
+            continue
+        if item.get("encoding") == "base64":
+            try:
+                content = base64.b64decode(content).decode("utf-8")
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise AllocationError("the state file %s on %s is corrupt (%s)" % (path, host, exc))
+        try:
+            state = json.loads(content)
+        except ValueError as exc:
+            raise AllocationError("the state file %s on %s is corrupt (not JSON: %s); restore it from %s.prev "
+                                  "or from another master" % (path, host, exc, path))
+        if not isinstance(state, dict) or not isinstance(state.get("agents"), dict):
+            raise AllocationError("the state file %s on %s is corrupt (no 'agents' dictionary); restore it "
+                                  "from %s.prev or from another master" % (path, host, path))
+        copies.append((host, state))
+    if not copies:
+        return {}
+    merged = {"network": copies[0][1].get("network") or {}, "agents": {}}
+    source = {}
+    for host, state in copies:
+        for name in sorted(state["agents"]):
+            entry = state["agents"][name]
+            if name not in merged["agents"]:
+                merged["agents"][name] = entry
+                source[name] = host
+                continue
+            mine, theirs = _holdings(merged["agents"][name]), _holdings(entry)
+            for key in sorted(set(mine) | set(theirs)):
+                if mine.get(key) and theirs.get(key) and mine[key] != theirs[key]:
+                    raise AllocationError(
+                        "the masters disagree about %s: %s says %s is %s, %s says %s; fix or remove the wrong "
+                        "state file" % (name, source[name], key, mine[key], host, theirs[key]))
+            # One copy may know of an overlay the other missed: keep the union.
+            combined = dict(merged["agents"][name])
+            overlays = dict(combined.get("overlays") or {})
+            for overlay_name, slot in (entry.get("overlays") or {}).items():
+                overlays.setdefault(overlay_name, slot)
+            combined["overlays"] = overlays
+            vtep = dict(combined.get("vtep") or {})
+            for key, value in (entry.get("vtep") or {}).items():
+                if not vtep.get(key):
+                    vtep[key] = value
+            combined["vtep"] = vtep
+            merged["agents"][name] = combined
+    return merged
+
+
+CNI_VERSION = "0.3.1"
+
+
+def cni_config(allocation, name, overlay, mtu=1420, port_mapper=False):
+    """The CNI network config of one overlay on agent ``name`` (what the DC/OS agent module wrote).
+
+    The bridge plugin on the Mesos bridge with host-local IPAM on the agent's Mesos half:
+    gateway on (the bridge holds the half's first address), no IP masquerade (the agent's
+    firewall rules masquerade what leaves the overlay), hairpin on, a default route; IPv6
+    alongside when the overlay has it. With ``port_mapper`` it is wrapped in the
+    mesos-cni-port-mapper plugin, which then delegates to the bridge.
+    """
+    entry = (allocation.get("agents") or {}).get(name)
+    if entry is None:
+        raise _field_error("name", name, "has no entry in the allocation")
+    slot = (entry.get("overlays") or {}).get(overlay)
+    if not slot or not slot.get("mesos_bridge"):
+        raise _field_error("overlay", overlay, "has no Mesos bridge on %s (is it an agent, and the overlay "
+                           "enabled?)" % name)
+    bridge = slot["mesos_bridge"]
+    ranges = [[{"subnet": bridge["ip"]}]]
+    routes = [{"dst": "0.0.0.0/0"}]
+    if bridge.get("ip6"):
+        ranges.append([{"subnet": bridge["ip6"]}])
+        routes.append({"dst": "::/0"})
+    delegate = {
+        "type": "bridge",
+        "bridge": bridge["name"],
+        "isGateway": True,
+        "ipMasq": False,
+        "hairpinMode": True,
+        "mtu": int(mtu),
+        "ipam": {"type": "host-local", "ranges": ranges, "routes": routes},
+    }
+    if port_mapper:
+        config = {"cniVersion": CNI_VERSION, "name": overlay, "type": "mesos-cni-port-mapper",
+                  "excludeDevices": [bridge["name"]], "chain": ("M-" + overlay).upper()[:28],
+                  "delegate": delegate}
+    else:
+        config = dict(delegate, cniVersion=CNI_VERSION, name=overlay)
+    return config
