@@ -4,11 +4,13 @@ VENV ?= .venv
 PYTHON := $(abspath $(VENV))/bin/python
 BIN := $(abspath $(VENV))/bin
 # Debian packages the tests need on the machine itself.
-DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv
+DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv docker.io debootstrap
+# Molecule and ansible-playbook must be the venv's.
+export PATH := $(BIN):$(PATH)
 
-.PHONY: test deps venv units integration sanity lint build-check bench clean lab
+.PHONY: test deps venv units integration sanity lint build-check molecule docker-engine image bench clean lab
 
-test: deps venv units integration sanity lint build-check
+test: deps venv units integration sanity lint build-check molecule
 	@echo "make test: all checks passed"
 
 deps:
@@ -46,6 +48,22 @@ build-check: venv
 	$(BIN)/ansible-galaxy collection install "$$tmp"/mesos-overlay-*.tar.gz && \
 	$(BIN)/ansible-doc -t filter mesos.overlay.allocate | grep -q "EXAMPLES" && \
 	echo "build-check: built, installed and documented"
+
+# A Docker engine for Molecule: Debian's docker.io, started by hand when none runs (no systemd here).
+docker-engine: deps
+	@if ! docker info >/dev/null 2>&1; then \
+	  echo "starting dockerd (log: /var/log/mesos-overlay-dockerd.log)"; \
+	  nohup dockerd >/var/log/mesos-overlay-dockerd.log 2>&1 & \
+	  for i in $$(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done; \
+	  docker info >/dev/null 2>&1 || { echo "dockerd did not start:"; tail -20 /var/log/mesos-overlay-dockerd.log; exit 1; }; \
+	fi
+
+# The test-host image, built locally (no registry): does nothing when it is current.
+image: docker-engine
+	molecule/image/build.sh
+
+molecule: venv image
+	$(BIN)/molecule test --all
 
 bench: venv
 	$(PYTHON) bench/allocation.py

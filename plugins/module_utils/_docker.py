@@ -58,4 +58,3 @@ def ipam_config(subnets):
     """The IPAM config of a network holding these subnets (Docker picks the first host as gateway)."""
     return docker.types.IPAMConfig(driver="default",
                                    pool_configs=[docker.types.IPAMPool(subnet=subnet) for subnet in subnets])
-
