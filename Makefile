@@ -4,7 +4,7 @@ VENV ?= .venv
 PYTHON := $(abspath $(VENV))/bin/python
 BIN := $(abspath $(VENV))/bin
 # Debian packages the tests need on the machine itself.
-DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv docker.io debootstrap
+DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv docker.io debootstrap busybox-static
 # Molecule and ansible-playbook must be the venv's.
 export PATH := $(BIN):$(PATH)
 
@@ -29,7 +29,7 @@ $(VENV)/.installed: requirements-test.txt
 units: venv
 	$(PYTHON) -m pytest tests/unit
 
-integration: venv
+integration: venv docker-engine
 	@if [ -d tests/integration ] && ls tests/integration/test_*.py >/dev/null 2>&1; then \
 	  $(PYTHON) -m pytest tests/integration; else echo "no integration tests yet"; fi
 

@@ -118,7 +118,9 @@ class Lab:
 def ansible_env():
     return dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                 ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_LOCALHOST_WARNING="0",
-                ANSIBLE_INVENTORY_UNPARSED_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=sys.executable)
+                ANSIBLE_INVENTORY_UNPARSED_WARNING="0", ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                # ad-hoc `ansible` prints through the callback too
+                ANSIBLE_LOAD_CALLBACK_PLUGINS="1")
 
 
 def playbook(inventory, path, *args):

@@ -210,7 +210,7 @@ def run_module(host, module, args, check=False):
             "-m", "mesos.overlay." + module, "-a", json.dumps(args)]
     if check:
         argv.append("--check")
-    env = dict(ansible_env(), ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1")
+    env = ansible_env()
     proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=300)
     output = json.loads(proc.stdout)
     return output["plays"][0]["tasks"][0]["hosts"]["localhost"]
