@@ -27,8 +27,8 @@ MEMBERS = [{"name": "m1", "ip": "192.0.2.1", "role": "master"},
            {"name": "a2", "ip": "192.0.2.3", "role": "agent"}]
 
 
-def state_text(members=MEMBERS):
-    return json.dumps(allocate(DUAL, members))
+def state_text(members=None):
+    return json.dumps(allocate(DUAL, MEMBERS if members is None else members))
 
 
 # --- merge_states ------------------------------------------------------------------------

@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: connectivity_report
+short_description: The connectivity matrix of the overlay and the likely cause of each broken pair
+version_added: 1.0.0
+author: mesos.overlay contributors (@mesos-overlay)
+description:
+  - Turns the probes that the verify playbook ran between hosts into a matrix (one row per source host) and a list of
+    broken pairs, each with what failed and its likely cause, a missing or wrong peer entry, a VTEP that differs from
+    the allocation, the MTU, the firewall or forwarding on the far host, or the underlay.
+options:
+  _input:
+    description: The probes, each C({from, to, kind, target, ok}), kind C(vtep), C(vtep6), C(mtu) or C(docker <overlay>).
+    type: list
+    elements: dict
+    required: true
+  allocation:
+    description: The allocation (to tell which peer entries concern which host).
+    type: dict
+    required: true
+  drift:
+    description:
+      - Per host, what the roles run in check mode would change, C({vtep, peers, agent}).
+    type: dict
+    default: {}
+  mtu:
+    description: The VTEP MTU, for the message.
+    type: int
+"""
+
+EXAMPLES = r"""
+- name: Report
+  ansible.builtin.set_fact:
+    report: "{{ probes | mesos.overlay.connectivity_report(mesos_overlay_allocation, drift=drift, mtu=1450) }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The report.
+  type: dict
+  contains:
+    matrix:
+      description: The matrix as text, C(ok) or C(FAIL <kinds>) per pair.
+      type: str
+    broken:
+      description: One line per broken pair, with the probes that failed and the likely cause.
+      type: list
+      elements: str
+"""
+
+from ansible_collections.mesos.overlay.plugins.plugin_utils._report import connectivity_report
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"connectivity_report": connectivity_report}

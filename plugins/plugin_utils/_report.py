@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Tables for people: the allocation, and the connectivity matrix with the likely cause of each
+broken pair. Plain Python, no Ansible imports (the verify playbook's filters wrap it)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+def _table(header, rows):
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)] if rows else [len(h) for h in header]
+    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip() for row in [header] + rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def allocation_table(allocation):
+    """host, role, underlay IP, VTEP IP/IPv6/MAC, and per overlay its slice and halves."""
+    agents = allocation.get("agents") or {}
+    overlays = [o["name"] for o in (allocation.get("network") or {}).get("overlays", [])]
+    header = ["host", "role", "underlay", "vtep", "vtep6", "mac"]
+    for name in overlays:
+        header += ["%s slice" % name, "%s mesos" % name, "%s docker" % name]
+    rows = []
+    order = sorted(agents, key=lambda n: (agents[n].get("role") != "master", n))
+    for host in order:
+        entry = agents[host]
+        vtep = entry.get("vtep") or {}
+        row = [host, entry.get("role"), entry.get("ip"), vtep.get("ip"), vtep.get("ip6") or "-", vtep.get("mac")]
+        for name in overlays:
+            slot = (entry.get("overlays") or {}).get(name)
+            if not slot:
+                row += ["-", "-", "-"]
+                continue
+            suffix = "" if slot.get("enabled", True) else " (off)"
+            subnet = slot["subnet"] + (" " + slot["subnet6"] if slot.get("subnet6") else "") + suffix
+
+            def half(bridge):
+                if not bridge:
+                    return "-"
+                return bridge["ip"] + (" " + bridge["ip6"] if bridge.get("ip6") else "")
+            row += [subnet, half(slot.get("mesos_bridge")), half(slot.get("docker_bridge"))]
+        rows.append(row)
+    return _table(header, rows)
+
+
+def _mentions(drift, allocation, host):
+    """Whether a host's peer drift (entries to add or change) concerns ``host``."""
+    entry = (allocation.get("agents") or {}).get(host) or {}
+    vtep = entry.get("vtep") or {}
+    keys = {str(vtep.get("ip", "")).split("/", maxsplit=1)[0], str(vtep.get("ip6") or "").split("/", maxsplit=1)[0],
+            vtep.get("mac")}
+    for slot in (entry.get("overlays") or {}).values():
+        keys.update({slot.get("subnet"), slot.get("subnet6")})
+    keys.discard("")
+    keys.discard(None)
+    for item in (drift or {}).get("added", []) + (drift or {}).get("changed_entries", []):
+        if item.get("key") in keys:
+            return True
+    return False
+
+
+def connectivity_report(probes, allocation, drift=None, mtu=None):
+    """The matrix of probes between hosts and the broken pairs with their likely cause.
+
+    ``probes``: [{"from", "to", "kind", "target", "ok"}], kind "vtep", "vtep6", "mtu", "mtu+1" or
+    "docker <overlay>"; or {host: registered results of probe_plan's commands}. ``drift``: {host: {"vtep": [reasons], "peers": {added, changed_entries,
+    removed}, "agent": [what differs]}} from the roles run in check mode.
+    """
+    if isinstance(probes, dict):
+        probes = probes_from_results(probes)
+    drift = {host: value for host, value in (drift or {}).items() if isinstance(value, dict)}
+    hosts = sorted({p["from"] for p in probes} | {p["to"] for p in probes})
+    by_pair = {}
+    for probe in probes:
+        by_pair.setdefault((probe["from"], probe["to"]), []).append(probe)
+    rows = []
+    for source in hosts:
+        row = [source]
+        for target in hosts:
+            if source == target:
+                row.append(".")
+                continue
+            results = by_pair.get((source, target), [])
+            failed = sorted(p["kind"] for p in results if not p["ok"])
+            row.append("ok" if results and not failed else ("FAIL " + ",".join(failed) if failed else "-"))
+        rows.append(row)
+    matrix = _table(["from \\ to"] + hosts, rows)
+
+    broken = []
+    for (source, target), results in sorted(by_pair.items()):
+        failed = [p for p in results if not p["ok"]]
+        if not failed:
+            continue
+        kinds = {p["kind"] for p in results if p["ok"]}
+        causes = []
+        for near, far in ((source, target), (target, source)):
+            if _mentions((drift.get(near) or {}).get("peers"), allocation, far):
+                causes.append("missing or wrong peer entry for %s on %s" % (far, near))
+        for host in (source, target):
+            if (drift.get(host) or {}).get("vtep"):
+                causes.append("the VTEP of %s differs from the allocation (%s)"
+                              % (host, "; ".join(drift[host]["vtep"])))
+            if (drift.get(host) or {}).get("agent"):
+                causes.append("%s differs from the allocation: %s" % (host, "; ".join(drift[host]["agent"])))
+        failed_kinds = sorted(p["kind"] for p in failed)
+        if not causes:
+            if set(failed_kinds) <= {"mtu", "mtu+1"}:
+                causes.append("MTU: a packet of the full VTEP MTU%s with don't-fragment set does not cross; the "
+                              "underlay MTU must be at least the VTEP MTU + 50" % (" (%s)" % mtu if mtu else ""))
+            elif "vtep" in kinds and all(k.startswith("docker") for k in failed_kinds):
+                causes.append("firewall or forwarding on %s: the VTEP answers but not the overlay bridges "
+                              "(FORWARD rules, ip_forward, the Docker network)" % target)
+            else:
+                causes.append("underlay or firewall: VXLAN packets between %s and %s do not arrive (UDP port, "
+                              "underlay address, or a host down)" % (source, target))
+        broken.append("%s -> %s: %s failed; likely cause: %s" % (
+            source, target, ", ".join("%s %s" % (p["kind"], p["target"]) for p in failed), "; ".join(causes)))
+    return {"matrix": matrix, "broken": broken}
+
+
+def probe_plan(allocation, host, vtep_mtu=1450, others=None):
+    """The probes ``host`` runs towards every other host: argv lists for ping.
+
+    Each is {"to", "kind", "target", "argv", "expect_ok"}: the peer's VTEP (IPv4, IPv6), a
+    don't-fragment packet of the full VTEP MTU (must cross) and one byte more (must not),
+    and the gateway of each enabled overlay's Docker bridge on agents.
+    """
+    agents = allocation.get("agents") or {}
+    enabled = {o["name"] for o in (allocation.get("network") or {}).get("overlays", []) if o.get("enabled", True)}
+    payload = int(vtep_mtu) - 28  # IPv4 and ICMP headers
+    plan = []
+    for name in sorted(agents):
+        if name == host or (others is not None and name not in others):
+            continue
+        entry = agents[name]
+        vtep = entry["vtep"]["ip"].split("/")[0]
+
+        def ping(kind, target, *extra, **kw):
+            plan.append({"to": name, "kind": kind, "target": target, "expect_ok": kw.get("expect_ok", True),
+                         "argv": ["ping", "-c", "1", "-W", "2"] + list(extra) + [target]})
+        ping("vtep", vtep)
+        if entry["vtep"].get("ip6"):
+            ping("vtep6", entry["vtep"]["ip6"].split("/")[0])
+        ping("mtu", vtep, "-M", "do", "-s", str(payload))
+        ping("mtu+1", vtep, "-M", "do", "-s", str(payload + 1), expect_ok=False)
+        for overlay in sorted(entry.get("overlays") or {}):
+            bridge = entry["overlays"][overlay].get("docker_bridge")
+            if overlay in enabled and bridge:
+                address, prefix = bridge["ip"].split("/")
+                parts = address.split(".")
+                gateway = ".".join(parts[:3] + [str(int(parts[3]) + 1)])
+                ping("docker " + overlay, gateway)
+    return plan
+
+
+def probes_from_results(results_by_host):
+    """{host: registered loop results of probe_plan's commands} -> connectivity_report's probes."""
+    probes = []
+    for host in sorted(results_by_host or {}):
+        for result in results_by_host[host] or []:
+            item = result.get("item") or {}
+            if "rc" not in result:
+                continue
+            passed = result["rc"] == 0
+            probes.append({"from": host, "to": item.get("to"), "kind": item.get("kind"), "target": item.get("target"),
+                           "ok": passed == item.get("expect_ok", True)})
+    return probes
