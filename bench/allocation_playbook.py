@@ -30,8 +30,9 @@ def inventory(count, path):
         hosts[name] = {"member": {"name": name, "role": "master" if i == 0 else "agent",
                                   "ip": "172.%d.%d.%d" % (16 + i // 65536, (i // 256) % 256, i % 256)}}
     with open(path, "w") as handle:
-        json.dump({"all": {"hosts": hosts, "vars": {"ansible_connection": "local", "mesos_overlay_network": NETWORK,
-                                                     "ansible_python_interpreter": sys.executable}}}, handle)
+        variables = {"ansible_connection": "local", "mesos_overlay_network": NETWORK,
+                     "ansible_python_interpreter": sys.executable}
+        json.dump({"all": {"hosts": hosts, "vars": variables}}, handle)
 
 
 def run(count):
