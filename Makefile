@@ -63,7 +63,7 @@ image: docker-engine
 	molecule/image/build.sh
 
 # The test scenarios (the lab scenario is make lab's).
-MOLECULE_SCENARIOS := default
+MOLECULE_SCENARIOS := default lifecycle
 molecule: venv image
 	set -e; for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s; done
 
