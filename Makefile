@@ -67,8 +67,12 @@ MOLECULE_SCENARIOS := default lifecycle
 molecule: venv image
 	set -e; for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s; done
 
-bench: venv
+# All benchmarks in one run (docs/benchmarks.md): the engine, the allocation playbook at
+# scale, and the clusters on containers (data plane and convergence).
+bench: venv image
 	$(PYTHON) bench/allocation.py
+	$(PYTHON) bench/allocation_playbook.py
+	$(PYTHON) bench/cluster.py
 
 # The lab: one master and three agents as containers with their own Docker engines, then the
 # main job (site.yml) and the proof (verify.yml) through inventories/lab. Run it again: it
