@@ -69,7 +69,7 @@ def start_cluster(agents):
         sh(*(argv + [IMAGE]))
     for name in hosts:
         if "agent" in name:
-            for _ in range(60):
+            for _attempt in range(60):
                 if dexec(name, "docker", "info", check=False).returncode == 0:
                     break
                 time.sleep(1)
@@ -109,11 +109,11 @@ def convergence(agents, workdir):
     one_task = os.path.join(workdir, "one-task.yml")
     with open(one_task, "w") as handle:
         handle.write("- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n")
-    scratch, _ = playbook(inventory, os.path.join(ROOT, "site.yml"))
+    scratch, _scratch_output = playbook(inventory, os.path.join(ROOT, "site.yml"))
     rerun, output = playbook(inventory, os.path.join(ROOT, "site.yml"))
     changed = sum(s["changed"] for s in output["stats"].values())
     tasks = {h: s["ok"] + s["changed"] + s["skipped"] for h, s in output["stats"].items()}
-    single, _ = playbook(inventory, one_task)
+    single, _single_output = playbook(inventory, one_task)
     return hosts, {"hosts": len(hosts), "scratch": scratch, "rerun": rerun, "rerun_changed": changed,
                    "one_task": single, "tasks_master": max(v for h, v in tasks.items() if "master" in h),
                    "tasks_agent": max(v for h, v in tasks.items() if "agent" in h)}
