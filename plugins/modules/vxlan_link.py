@@ -246,7 +246,6 @@ class VxlanLink:
         if self.params["state"] == "absent":
             if before is not None:
                 self.iproute.change(self.iproute.ip, "link", "del", self.name)
-                result["changed"] = True
             result["device"] = {}
             after = {}
         else:

@@ -118,7 +118,7 @@ commands:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mesos.overlay.plugins.module_utils._iproute import (
-    IPRoute, ValueProblem, normalize_mac, parse_address, parse_network)
+    ROUTE_PROTOCOL, IPRoute, ValueProblem, normalize_mac, parse_address, parse_network)
 
 
 def _bare_address(option, value, version):
@@ -168,8 +168,8 @@ class VxlanPeers:
                 wanted[key][str(network)] = vtep_ip if network.version == 4 else vtep_ip6
         return wanted
 
-    def current(self):
-        fdb = {mac: dsts[0] for mac, dsts in self.iproute.permanent_fdb(self.device).items()}
+    def current(self, fdb_destinations):
+        fdb = {mac: dsts[0] for mac, dsts in fdb_destinations.items()}
         return {
             "neighbour": self.iproute.permanent_neighbours(self.device),
             "fdb": fdb,
@@ -189,7 +189,7 @@ class VxlanPeers:
         else:
             family = "-6" if kind == "route6" else "-4"
             self.iproute.change(ip, family, "route", "replace", key, "via", value, "dev", dev,
-                                "proto", "121")
+                                "proto", str(ROUTE_PROTOCOL))
 
     def _remove(self, kind, key, value):
         ip, dev = self.iproute.ip, self.device
@@ -200,7 +200,7 @@ class VxlanPeers:
             self.iproute.change(self.iproute.bridge, "fdb", "del", key, "dev", dev, "dst", value, "self")
         else:
             family = "-6" if kind == "route6" else "-4"
-            self.iproute.change(ip, family, "route", "del", key, "dev", dev, "proto", "121")
+            self.iproute.change(ip, family, "route", "del", key, "dev", dev, "proto", str(ROUTE_PROTOCOL))
 
     def run(self):
         link = self.iproute.link(self.device)
@@ -209,9 +209,10 @@ class VxlanPeers:
                                "mesos.overlay.vxlan_link first)" % self.device)
         own = {a.split("/")[0] for a in self.iproute.addresses(self.device)}
         wanted = self.desired(own)
-        have = self.current()
+        fdb_destinations = self.iproute.permanent_fdb(self.device)
+        have = self.current(fdb_destinations)
         # A MAC with several permanent destinations (by hand) is reset to the one wanted.
-        extra_fdb = {mac: dsts[1:] for mac, dsts in self.iproute.permanent_fdb(self.device).items() if len(dsts) > 1}
+        extra_fdb = {mac: dsts[1:] for mac, dsts in fdb_destinations.items() if len(dsts) > 1}
         added, changed, removed = [], [], []
         # Removals first: a stale neighbour or MAC must not linger while the new ones go in.
         if self.params["purge"]:

@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
+
 
 def _table(header, rows):
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)] if rows else [len(h) for h in header]
@@ -150,10 +152,8 @@ def probe_plan(allocation, host, vtep_mtu=1450, others=None):
         for overlay in sorted(entry.get("overlays") or {}):
             bridge = entry["overlays"][overlay].get("docker_bridge")
             if overlay in enabled and bridge:
-                address, prefix = bridge["ip"].split("/")
-                parts = address.split(".")
-                gateway = ".".join(parts[:3] + [str(int(parts[3]) + 1)])
-                ping("docker " + overlay, gateway)
+                # Docker gives its bridge the half's first host address.
+                ping("docker " + overlay, str(ipaddress.ip_network(bridge["ip"]).network_address + 1))
     return plan
 
 
