@@ -140,17 +140,13 @@ _value:
       elements: str
 """
 
-from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_native
-
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, allocate as _allocate
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate as _allocate
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
 
 
+@reported("allocate")
 def allocate(config, members, state=None, release=None):
-    try:
-        return _allocate(config, members, state=state, release=release)
-    except AllocationError as exc:
-        raise AnsibleFilterError("mesos.overlay.allocate: %s" % to_native(exc))
+    return _allocate(config, members, state=state, release=release)
 
 
 class FilterModule(object):

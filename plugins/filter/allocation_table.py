@@ -34,7 +34,13 @@ _value:
   type: str
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._report import allocation_table
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._report import allocation_table as _allocation_table
+
+
+@reported("allocation_table")
+def allocation_table(*args, **kwargs):
+    return _allocation_table(*args, **kwargs)
 
 
 class FilterModule(object):

@@ -68,17 +68,14 @@ _value:
       routes: [{dst: 0.0.0.0/0}]
 """
 
-from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_config as _cni_config
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, cni_config as _cni_config
 
-
+@reported("cni_config")
 def cni_config(allocation, name, overlay, mtu=1420, port_mapper=False):
-    try:
-        return _cni_config(allocation, name, overlay, mtu=mtu, port_mapper=port_mapper)
-    except AllocationError as exc:
-        raise AnsibleFilterError("mesos.overlay.cni_config: %s" % to_native(exc))
+    return _cni_config(host_view(allocation, name), overlay, mtu=mtu, port_mapper=port_mapper)
 
 
 class FilterModule(object):

@@ -45,17 +45,13 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_native
-
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, merge_states as _merge
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import merge_states as _merge
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
 
 
+@reported("merge_states")
 def merge_states(saved):
-    try:
-        return _merge(saved)
-    except AllocationError as exc:
-        raise AnsibleFilterError("mesos.overlay.merge_states: %s" % to_native(exc))
+    return _merge(saved)
 
 
 class FilterModule(object):

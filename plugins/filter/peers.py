@@ -52,17 +52,13 @@ _value:
       subnets: [9.0.2.0/24, "fd01:b:0:0:2::/80"]
 """
 
-from ansible.errors import AnsibleFilterError
-from ansible.module_utils.common.text.converters import to_native
-
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, peers_of
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import peers_of
 
 
+@reported("peers")
 def peers(allocation, name, exclude=None):
-    try:
-        return peers_of(allocation, name, exclude=exclude)
-    except AllocationError as exc:
-        raise AnsibleFilterError("mesos.overlay.peers: %s" % to_native(exc))
+    return peers_of(allocation, name, exclude=exclude)
 
 
 class FilterModule(object):

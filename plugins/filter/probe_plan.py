@@ -53,7 +53,13 @@ _value:
   elements: dict
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._report import probe_plan
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._report import probe_plan as _probe_plan
+
+
+@reported("probe_plan")
+def probe_plan(*args, **kwargs):
+    return _probe_plan(*args, **kwargs)
 
 
 class FilterModule(object):

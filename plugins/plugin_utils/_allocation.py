@@ -194,7 +194,7 @@ def _check_prefix(field, prefix, network):
 
 
 class Network:
-    """The validated configuration (design.md keys), with its normalised dict form."""
+    """The validated configuration (the keys of the overlay modules' overlay-config.json), normalised."""
 
     def __init__(self, config):
         if not isinstance(config, dict):
@@ -404,15 +404,83 @@ def _claim(pool, index, holder, field, value, owners):
     pool.used.add(index)
 
 
+STATE_FORMAT = 2
+
+
+def _state_member(field, entry):
+    """One member of a saved state, in the current format, from either format."""
+    if not isinstance(entry, dict):
+        raise _field_error(field, entry, "is not a dictionary")
+    if entry.get("role") not in ROLES or not isinstance(entry.get("ip"), str):
+        raise _field_error(field, {"ip": entry.get("ip"), "role": entry.get("role")},
+                           "needs an 'ip' string and a 'role' of %s" % ", ".join(ROLES))
+    if "vtep" in entry:
+        # Format 1 (mesos.overlay 1.0.0) stored the whole view: keep what was allocated.
+        vtep = entry.get("vtep")
+        if not isinstance(vtep, dict):
+            raise _field_error(field + ".vtep", vtep, "is not a dictionary")
+        vtep_ip, vtep_ip6 = vtep.get("ip"), vtep.get("ip6")
+    else:
+        vtep_ip, vtep_ip6 = entry.get("vtep_ip"), entry.get("vtep_ip6")
+    if not vtep_ip:
+        raise _field_error(field + (".vtep.ip" if "vtep" in entry else ".vtep_ip"), vtep_ip, "is missing")
+    overlays = entry.get("overlays") or {}
+    if not isinstance(overlays, dict):
+        raise _field_error(field + ".overlays", overlays, "is not a dictionary")
+    slices = {}
+    for overlay_name in sorted(overlays):
+        slot = overlays[overlay_name]
+        if not isinstance(slot, dict):
+            raise _field_error(field + ".overlays." + overlay_name, slot, "is not a dictionary")
+        slices[overlay_name] = {"subnet": slot.get("subnet") or None, "subnet6": slot.get("subnet6") or None}
+    return {"ip": entry["ip"], "role": entry["role"], "vtep_ip": vtep_ip, "vtep_ip6": vtep_ip6 or None,
+            "overlays": slices}
+
+
+def normalize_state(state):
+    """A saved state in the current format: what was allocated, nothing derivable.
+
+    Accepts the current format (``{"format": 2, "network", "members"}``), the format that
+    mesos.overlay 1.0.0 wrote (``{"network", "agents"}`` with every member's whole view), and a
+    result of ``allocate`` (its ``state``). Returns ``{}`` for no state.
+    """
+    if state in (None, "", {}):
+        return {}
+    if not isinstance(state, dict):
+        raise _field_error("state", type(state).__name__, "is not a state this collection wrote "
+                           "(a dictionary with a 'members' or 'agents' dictionary)")
+    if isinstance(state.get("state"), dict):
+        return normalize_state(state["state"])
+    version = state.get("format", 1)
+    if version not in (1, STATE_FORMAT):
+        raise _field_error("state.format", version, "is not a state format this version reads (1 or %d): "
+                           "was it written by a newer mesos.overlay?" % STATE_FORMAT)
+    key = "members" if version == STATE_FORMAT else "agents"
+    entries = state.get(key, {})
+    if not isinstance(entries, dict):
+        raise _field_error("state." + key, type(entries).__name__, "is not a dictionary")
+    network = state.get("network") or {}
+    if not isinstance(network, dict):
+        raise _field_error("state.network", network, "is not a dictionary")
+    return {
+        "format": STATE_FORMAT,
+        "network": network,
+        "members": {name: _state_member("state.%s.%s" % (key, name), entries[name]) for name in sorted(entries)},
+    }
+
+
 def _load_state(state, network, pools):
     holders = {}
-    if state in (None, "", {}):
+    raw = state.get("state", state) if isinstance(state, dict) and isinstance(state.get("state"), dict) else state
+    state = normalize_state(state)
+    if not state:
         return holders
-    if not isinstance(state, dict) or not isinstance(state.get("agents", {}), dict):
-        raise _field_error("state", type(state).__name__, "is not a state this filter returned "
-                           "(a dictionary with an 'agents' dictionary)")
-    previous = state.get("network") or {}
-    previous_overlays = {o.get("name"): o for o in previous.get("overlays", []) if isinstance(o, dict)}
+    # Errors name the value where it is in the file the operator has (format 1 or 2).
+    if "members" in raw:
+        where, vtep_field, vtep6_field = "state.members", ".vtep_ip", ".vtep_ip6"
+    else:
+        where, vtep_field, vtep6_field = "state.agents", ".vtep.ip", ".vtep.ip6"
+    previous_overlays = {o.get("name"): o for o in state["network"].get("overlays", []) if isinstance(o, dict)}
     for overlay in network.overlays:
         # A slice length that changes would move every slice: refuse it outright.
         old = previous_overlays.get(overlay["name"])
@@ -425,35 +493,19 @@ def _load_state(state, network, pools):
                     "add a new overlay instead" % (overlay["name"], key, old[key], overlay[key]))
     owners = {key: {} for key in pools}
     configured = {o["name"] for o in network.overlays}
-    for name in sorted(state["agents"]):
-        entry = state["agents"][name]
-        field = "state.agents.%s" % name
-        if not isinstance(entry, dict):
-            raise _field_error(field, entry, "is not a dictionary")
-        if entry.get("role") not in ROLES or not isinstance(entry.get("ip"), str):
-            raise _field_error(field, {"ip": entry.get("ip"), "role": entry.get("role")},
-                               "needs an 'ip' string and a 'role' of %s" % ", ".join(ROLES))
+    for name, entry in state["members"].items():
+        field = "%s.%s" % (where, name)
         holder = _Holder(name, entry["ip"], entry["role"])
-        vtep = entry.get("vtep") or {}
-        if not isinstance(vtep, dict) or not vtep.get("ip"):
-            raise _field_error(field + ".vtep.ip", vtep.get("ip") if isinstance(vtep, dict) else vtep,
-                               "is missing")
-        holder.vtep = _load_address(field + ".vtep.ip", vtep["ip"], pools["vtep"], 4)
-        _claim(pools["vtep"], holder.vtep, holder, field + ".vtep.ip", vtep["ip"], owners["vtep"])
-        if vtep.get("ip6") and "vtep6" in pools:
-            holder.vtep6 = _load_address(field + ".vtep.ip6", vtep["ip6"], pools["vtep6"], 6)
-            _claim(pools["vtep6"], holder.vtep6, holder, field + ".vtep.ip6", vtep["ip6"], owners["vtep6"])
-        overlays = entry.get("overlays") or {}
-        if not isinstance(overlays, dict):
-            raise _field_error(field + ".overlays", overlays, "is not a dictionary")
-        for overlay_name in sorted(overlays):
+        holder.vtep = _load_address(field + vtep_field, entry["vtep_ip"], pools["vtep"], 4)
+        _claim(pools["vtep"], holder.vtep, holder, field + vtep_field, entry["vtep_ip"], owners["vtep"])
+        if entry["vtep_ip6"] and "vtep6" in pools:
+            holder.vtep6 = _load_address(field + vtep6_field, entry["vtep_ip6"], pools["vtep6"], 6)
+            _claim(pools["vtep6"], holder.vtep6, holder, field + vtep6_field, entry["vtep_ip6"], owners["vtep6"])
+        for overlay_name, slot in entry["overlays"].items():
             if overlay_name not in configured:
                 raise _field_error(field + ".overlays", overlay_name,
                                    "holds allocations in the state but is not in the configuration: "
                                    "keep it with 'enabled: false' instead of deleting it")
-            slot = overlays[overlay_name]
-            if not isinstance(slot, dict):
-                raise _field_error(field + ".overlays." + overlay_name, slot, "is not a dictionary")
             for version, key in ((4, "subnet"), (6, "subnet6")):
                 pool_key = (overlay_name, version)
                 value = slot.get(key)
@@ -498,44 +550,76 @@ def _check_capacity(pool, missing):
                               % (pool.label, pool.capacity, demand, len(pool.used), missing))
 
 
-def _entry(holder, network, pools):
-    vtep_address = pools["vtep"].address(holder.vtep)
-    mac = "%s:%02x:%02x:%02x" % (network.mac_prefix, (vtep_address >> 16) & 0xFF,
-                                 (vtep_address >> 8) & 0xFF, vtep_address & 0xFF)
-    is_agent = holder.role == "agent"
+def _record(holder, network, pools):
+    """What a member holds, as saved in the state (format 2): nothing that can be derived."""
     overlays = {}
     for overlay in network.overlays:
         name = overlay["name"]
         index = holder.slices.get((name, 4))
-        if index is None:
-            continue
-        pool = pools[(name, 4)]
         index6 = holder.slices.get((name, 6))
-        pool6 = pools.get((name, 6))
-        slot = {
-            "subnet": pool.cidr(index),
-            "subnet6": None if index6 is None else pool6.cidr(index6),
+        if index is None and index6 is None:
+            continue
+        overlays[name] = {
+            "subnet": None if index is None else pools[(name, 4)].cidr(index),
+            "subnet6": None if index6 is None else pools[(name, 6)].cidr(index6),
+        }
+    return {
+        "ip": holder.ip,
+        "role": holder.role,
+        "vtep_ip": "%s/%d" % (_format_ipv4(pools["vtep"].address(holder.vtep)), network.vtep_subnet.prefixlen),
+        "vtep_ip6": None if holder.vtep6 is None else "%s/%d" % (
+            _format_ipv6(pools["vtep6"].address(holder.vtep6)), network.vtep_subnet6.prefixlen),
+        "overlays": overlays,
+    }
+
+
+def _halves(cidr):
+    """The Mesos and the Docker half of a slice 'address/len', as 'address/len+1' strings."""
+    if not cidr:
+        return None, None
+    version, start, length = _parse_cidr(cidr)
+    bits = 32 if version == 4 else 128
+    fmt = _format_ipv4 if version == 4 else _format_ipv6
+    suffix = "/%d" % (length + 1)
+    return fmt(start) + suffix, fmt(start + (1 << (bits - length - 1))) + suffix
+
+
+def member_entry(network, record):
+    """A member's entry of ``allocate``'s ``agents`` mapping, derived from what it holds.
+
+    The one place where the MAC, the VTEP name and VNI, the bridge names and the halves are
+    derived: ``allocate``, the per-host view and the reports all go through it.
+    ``network`` is a validated Network, ``record`` a member of a state in the current format.
+    """
+    vtep_address = _parse_cidr(record["vtep_ip"])[1]
+    mac = "%s:%02x:%02x:%02x" % (network.mac_prefix, (vtep_address >> 16) & 0xFF,
+                                 (vtep_address >> 8) & 0xFF, vtep_address & 0xFF)
+    is_agent = record["role"] == "agent"
+    overlays = {}
+    held = record.get("overlays") or {}
+    for overlay in network.overlays:
+        name = overlay["name"]
+        slot = held.get(name)
+        if not slot:
+            continue
+        entry = {
+            "subnet": slot.get("subnet"),
+            "subnet6": slot.get("subnet6"),
             "enabled": overlay["enabled"],
             "mesos_bridge": None,
             "docker_bridge": None,
         }
         if is_agent:
-            mesos4, docker4 = pool.halves(index)
-            mesos6, docker6 = (None, None) if index6 is None else pool6.halves(index6)
-            slot["mesos_bridge"] = {"name": MESOS_BRIDGE_PREFIX + name, "ip": mesos4, "ip6": mesos6}
-            slot["docker_bridge"] = {"name": DOCKER_BRIDGE_PREFIX + name, "ip": docker4, "ip6": docker6}
-        overlays[name] = slot
+            mesos4, docker4 = _halves(slot.get("subnet"))
+            mesos6, docker6 = _halves(slot.get("subnet6"))
+            entry["mesos_bridge"] = {"name": MESOS_BRIDGE_PREFIX + name, "ip": mesos4, "ip6": mesos6}
+            entry["docker_bridge"] = {"name": DOCKER_BRIDGE_PREFIX + name, "ip": docker4, "ip6": docker6}
+        overlays[name] = entry
     return {
-        "ip": holder.ip,
-        "role": holder.role,
-        "vtep": {
-            "name": VTEP_NAME,
-            "vni": VTEP_VNI,
-            "ip": "%s/%d" % (_format_ipv4(vtep_address), network.vtep_subnet.prefixlen),
-            "ip6": None if holder.vtep6 is None else "%s/%d" % (
-                _format_ipv6(pools["vtep6"].address(holder.vtep6)), network.vtep_subnet6.prefixlen),
-            "mac": mac,
-        },
+        "ip": record["ip"],
+        "role": record["role"],
+        "vtep": {"name": VTEP_NAME, "vni": VTEP_VNI, "ip": record["vtep_ip"], "ip6": record.get("vtep_ip6"),
+                 "mac": mac},
         "overlays": overlays,
     }
 
@@ -543,8 +627,10 @@ def _entry(holder, network, pools):
 def allocate(config, members, state=None, release=None):
     """Allocate VTEPs and overlay slices to every member; keep what ``state`` holds.
 
-    Returns ``{"network": <normalised config>, "agents": {name: entry}, "released": [names]}``
-    with ``agents`` in name order, so equal inputs give byte-identical JSON.
+    Returns ``{"network": <normalised config>, "agents": {name: entry}, "released": [names],
+    "state": <what to save>}`` with ``agents`` in name order, so equal inputs give
+    byte-identical JSON. ``state`` holds only what was allocated (see ``normalize_state``);
+    ``agents`` is every member's entry derived from it by ``member_entry``.
     Raises AllocationError, naming the field and the value, before anything is allocated.
     """
     # The run builds hundreds of thousands of small acyclic dicts: pausing the cyclic
@@ -614,71 +700,34 @@ def _allocate(config, members, state, release):
             if key not in holder.slices:
                 holder.slices[key] = pool.take_lowest()
 
+    records = {name: _record(holders[name], network, pools) for name in sorted(holders)}
     return {
         "network": network.as_dict(),
-        "agents": {name: _entry(holders[name], network, pools) for name in sorted(holders)},
+        "agents": {name: member_entry(network, records[name]) for name in records},
         "released": released,
+        "state": {"format": STATE_FORMAT, "network": network.as_dict(), "members": records},
     }
 
 
-def peers_of(allocation, name, exclude=None):
-    """What host ``name`` must know of every other member: the peer list of vxlan_peers.
-
-    Routes go to each peer's slice of every enabled overlay (masters' slices included: a
-    master reaches containers through them too). Members in ``exclude`` are left out.
-    """
-    if not isinstance(allocation, dict) or not isinstance(allocation.get("agents"), dict):
-        raise _field_error("allocation", type(allocation).__name__, "is not a result of allocate")
-    agents = allocation["agents"]
-    if name not in agents:
-        raise _field_error("name", name, "has no entry in the allocation")
-    enabled = {o["name"] for o in allocation.get("network", {}).get("overlays", []) if o.get("enabled", True)}
-    skip = set(exclude or [])
-    peers = []
-    for peer_name in sorted(agents):
-        if peer_name == name or peer_name in skip:
-            continue
-        entry = agents[peer_name]
-        subnets = []
-        for overlay_name in sorted(entry.get("overlays", {})):
-            if overlay_name not in enabled:
-                continue
-            slot = entry["overlays"][overlay_name]
-            subnets.append(slot["subnet"])
-            if slot.get("subnet6") and entry["vtep"].get("ip6"):
-                subnets.append(slot["subnet6"])
-        peers.append({
-            "name": peer_name,
-            "vtep_ip": entry["vtep"]["ip"].split("/")[0],
-            "vtep_ip6": entry["vtep"]["ip6"].split("/")[0] if entry["vtep"].get("ip6") else None,
-            "mac": entry["vtep"]["mac"],
-            "underlay_ip": entry["ip"],
-            "subnets": subnets,
-        })
-    return peers
-
-
-# The allocations a state entry holds, compared when masters' copies are merged.
-def _holdings(entry):
-    vtep = entry.get("vtep") or {}
-    overlays = entry.get("overlays") or {}
-    return {
-        "vtep.ip": vtep.get("ip"),
-        "vtep.ip6": vtep.get("ip6"),
-        **{"overlays.%s.%s" % (name, key): (slot or {}).get(key)
-           for name, slot in overlays.items() for key in ("subnet", "subnet6")},
-    }
+def _holdings(record):
+    """The allocations a state member holds, compared when masters' copies are merged."""
+    holdings = {"vtep_ip": record["vtep_ip"], "vtep_ip6": record["vtep_ip6"]}
+    for name, slot in record["overlays"].items():
+        holdings["overlays.%s.subnet" % name] = slot.get("subnet")
+        holdings["overlays.%s.subnet6" % name] = slot.get("subnet6")
+    return holdings
 
 
 def merge_states(saved):
-    """One state from the copies saved on every master.
+    """One state (current format) from the copies saved on every master.
 
     ``saved`` is a list of ``{"host": master, "path": file, "content": text or None}`` (None:
     no file yet), or the results of ``slurp`` looped over the masters (``item`` is the host,
-    ``source`` the path, ``content`` base64; a failed item means no file). Identical copies give that copy; copies that differ are merged entry by entry
-    when they never contradict each other (one master missed a run, or a new master has none);
-    a copy that is not JSON, or two copies that give one member different allocations, raise
-    AllocationError naming the hosts, the member and the values.
+    ``source`` the path, ``content`` base64; a failed item means no file). Copies of either
+    state format are read. Identical copies give that copy; copies that differ are merged
+    member by member when they never contradict each other (one master missed a run, or a new
+    master has none); a copy that is not JSON, or two copies that give one member different
+    allocations, raise AllocationError naming the hosts, the member and the values.
     """
     copies = []
     for item in saved or []:
@@ -697,80 +746,40 @@ def merge_states(saved):
         except ValueError as exc:
             raise AllocationError("the state file %s on %s is corrupt (not JSON: %s); restore it from %s.prev "
                                   "or from another master" % (path, host, exc, path))
-        if not isinstance(state, dict) or not isinstance(state.get("agents"), dict):
-            raise AllocationError("the state file %s on %s is corrupt (no 'agents' dictionary); restore it "
+        if not isinstance(state, dict) or not isinstance(state.get("members", state.get("agents")), dict):
+            raise AllocationError("the state file %s on %s is corrupt (no 'members' dictionary); restore it "
                                   "from %s.prev or from another master" % (path, host, path))
-        copies.append((host, state))
+        try:
+            copies.append((host, normalize_state(state)))
+        except AllocationError as exc:
+            raise AllocationError("the state file %s on %s is corrupt (%s); restore it from %s.prev or from "
+                                  "another master" % (path, host, exc, path))
+    copies = [(host, state) for host, state in copies if state]
     if not copies:
         return {}
-    merged = {"network": copies[0][1].get("network") or {}, "agents": {}}
+    merged = {"format": STATE_FORMAT, "network": copies[0][1]["network"], "members": {}}
+    members = merged["members"]
     source = {}
     for host, state in copies:
-        for name in sorted(state["agents"]):
-            entry = state["agents"][name]
-            if name not in merged["agents"]:
-                merged["agents"][name] = entry
+        for name, record in state["members"].items():
+            if name not in members:
+                members[name] = record
                 source[name] = host
                 continue
-            mine, theirs = _holdings(merged["agents"][name]), _holdings(entry)
+            mine, theirs = _holdings(members[name]), _holdings(record)
             for key in sorted(set(mine) | set(theirs)):
                 if mine.get(key) and theirs.get(key) and mine[key] != theirs[key]:
                     raise AllocationError(
                         "the masters disagree about %s: %s says %s is %s, %s says %s; fix or remove the wrong "
                         "state file" % (name, source[name], key, mine[key], host, theirs[key]))
-            # One copy may know of an overlay the other missed: keep the union.
-            combined = dict(merged["agents"][name])
-            overlays = dict(combined.get("overlays") or {})
-            for overlay_name, slot in (entry.get("overlays") or {}).items():
-                overlays.setdefault(overlay_name, slot)
-            combined["overlays"] = overlays
-            vtep = dict(combined.get("vtep") or {})
-            for key, value in (entry.get("vtep") or {}).items():
-                if not vtep.get(key):
-                    vtep[key] = value
-            combined["vtep"] = vtep
-            merged["agents"][name] = combined
+            # One copy may know of an overlay or an address the other missed: keep the union.
+            combined = dict(members[name], overlays=dict(members[name]["overlays"]))
+            if not combined["vtep_ip6"]:
+                combined["vtep_ip6"] = record["vtep_ip6"]
+            for overlay_name, slot in record["overlays"].items():
+                have = combined["overlays"].get(overlay_name) or {}
+                combined["overlays"][overlay_name] = {key: have.get(key) or slot.get(key)
+                                                      for key in ("subnet", "subnet6")}
+            members[name] = combined
+    merged["members"] = {name: members[name] for name in sorted(members)}
     return merged
-
-
-CNI_VERSION = "0.3.1"
-
-
-def cni_config(allocation, name, overlay, mtu=1420, port_mapper=False):
-    """The CNI network config of one overlay on agent ``name`` (what the DC/OS agent module wrote).
-
-    The bridge plugin on the Mesos bridge with host-local IPAM on the agent's Mesos half:
-    gateway on (the bridge holds the half's first address), no IP masquerade (the agent's
-    firewall rules masquerade what leaves the overlay), hairpin on, a default route; IPv6
-    alongside when the overlay has it. With ``port_mapper`` it is wrapped in the
-    mesos-cni-port-mapper plugin, which then delegates to the bridge.
-    """
-    entry = (allocation.get("agents") or {}).get(name)
-    if entry is None:
-        raise _field_error("name", name, "has no entry in the allocation")
-    slot = (entry.get("overlays") or {}).get(overlay)
-    if not slot or not slot.get("mesos_bridge"):
-        raise _field_error("overlay", overlay, "has no Mesos bridge on %s (is it an agent, and the overlay "
-                           "enabled?)" % name)
-    bridge = slot["mesos_bridge"]
-    ranges = [[{"subnet": bridge["ip"]}]]
-    routes = [{"dst": "0.0.0.0/0"}]
-    if bridge.get("ip6"):
-        ranges.append([{"subnet": bridge["ip6"]}])
-        routes.append({"dst": "::/0"})
-    delegate = {
-        "type": "bridge",
-        "bridge": bridge["name"],
-        "isGateway": True,
-        "ipMasq": False,
-        "hairpinMode": True,
-        "mtu": int(mtu),
-        "ipam": {"type": "host-local", "ranges": ranges, "routes": routes},
-    }
-    if port_mapper:
-        config = {"cniVersion": CNI_VERSION, "name": overlay, "type": "mesos-cni-port-mapper",
-                  "excludeDevices": [bridge["name"]], "chain": ("M-" + overlay).upper()[:28],
-                  "delegate": delegate}
-    else:
-        config = dict(delegate, cniVersion=CNI_VERSION, name=overlay)
-    return config

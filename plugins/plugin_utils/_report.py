@@ -11,6 +11,8 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation
+
 
 def _table(header, rows):
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)] if rows else [len(h) for h in header]
@@ -21,6 +23,7 @@ def _table(header, rows):
 
 def allocation_table(allocation):
     """host, role, underlay IP, VTEP IP/IPv6/MAC, and per overlay its slice and halves."""
+    allocation = as_allocation(allocation)
     agents = allocation.get("agents") or {}
     overlays = [o["name"] for o in (allocation.get("network") or {}).get("overlays", [])]
     header = ["host", "role", "underlay", "vtep", "vtep6", "mac"]
@@ -72,6 +75,7 @@ def connectivity_report(probes, allocation, drift=None, mtu=None):
     "docker <overlay>"; or {host: registered results of probe_plan's commands}. ``drift``: {host: {"vtep": [reasons], "peers": {added, changed_entries,
     removed}, "agent": [what differs]}} from the roles run in check mode.
     """
+    allocation = as_allocation(allocation)
     if isinstance(probes, dict):
         probes = probes_from_results(probes)
     drift = {host: value for host, value in (drift or {}).items() if isinstance(value, dict)}
@@ -131,6 +135,7 @@ def probe_plan(allocation, host, vtep_mtu=1450, others=None):
     don't-fragment packet of the full VTEP MTU (must cross) and one byte more (must not),
     and the gateway of each enabled overlay's Docker bridge on agents.
     """
+    allocation = as_allocation(allocation)
     agents = allocation.get("agents") or {}
     enabled = {o["name"] for o in (allocation.get("network") or {}).get("overlays", []) if o.get("enabled", True)}
     payload = int(vtep_mtu) - 28  # IPv4 and ICMP headers

@@ -433,11 +433,52 @@ def test_capacity_error_counts_existing_allocations():
 # --- validation: state -------------------------------------------------------------------
 
 def good_state():
-    return roundtrip(allocate(BASE, [agent("a", 1), agent("b", 2)]))
+    """A state file as mesos.overlay 1.0.0 wrote it: the network and every member's whole entry."""
+    result = roundtrip(allocate(BASE, [agent("a", 1), agent("b", 2)]))
+    return {"network": result["network"], "agents": result["agents"]}
+
+
+def good_state2():
+    """A state file as this version writes it (format 2): only what was allocated."""
+    return roundtrip(allocate(BASE, [agent("a", 1), agent("b", 2)]))["state"]
+
+
+def test_state_format2_holds_only_what_was_allocated():
+    state = good_state2()
+    assert state["format"] == 2
+    assert state["members"]["a"] == {"ip": "192.0.2.1", "role": "agent", "vtep_ip": "44.128.0.1/20",
+                                     "vtep_ip6": None, "overlays": {"dcos": {"subnet": "9.0.0.0/24", "subnet6": None}}}
+
+
+def test_state_formats_1_and_2_give_the_same_allocation():
+    members = [agent("a", 1), agent("b", 2), agent("c", 3)]
+    from_v1 = allocate(BASE, members, state=good_state())
+    from_v2 = allocate(BASE, members, state=good_state2())
+    assert from_v1 == from_v2
+    assert from_v1["agents"]["c"]["vtep"]["ip"] == "44.128.0.3/20"
+
+
+def test_error_state2_duplicate_vtep():
+    state = good_state2()
+    state["members"]["b"]["vtep_ip"] = state["members"]["a"]["vtep_ip"]
+    raises(r"state.members.b.vtep_ip: '44.128.0.1/20' in the state is also held by a: the state is corrupt",
+           BASE, state=state)
+
+
+def test_error_state2_slice_outside_subnet():
+    state = good_state2()
+    state["members"]["a"]["overlays"]["dcos"]["subnet"] = "8.0.0.0/24"
+    raises(r"state.members.a.overlays.dcos.subnet: '8.0.0.0/24' in the state lies outside", BASE, state=state)
+
+
+def test_error_state_format_from_the_future():
+    state = good_state2()
+    state["format"] = 3
+    raises(r"state.format: 3 is not a state format this version reads", BASE, state=state)
 
 
 def test_error_state_not_a_dict():
-    raises(r"state: 'list' is not a state this filter returned", BASE, state=[1])
+    raises(r"state: 'list' is not a state this collection wrote", BASE, state=[1])
 
 
 def test_error_state_vtep_missing():

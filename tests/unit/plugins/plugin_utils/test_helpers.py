@@ -13,7 +13,13 @@ import json
 import pytest
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import (
-    AllocationError, allocate, cni_config, merge_states, peers_of)
+    AllocationError, allocate, merge_states, normalize_state)
+from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_config as _cni_config
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view, peers_of
+
+
+def cni_config(allocation, name, overlay, **kwargs):
+    return _cni_config(host_view(allocation, name), overlay, **kwargs)
 
 DUAL = {
     "vtep_subnet": "44.128.0.0/20",
@@ -28,7 +34,8 @@ MEMBERS = [{"name": "m1", "ip": "192.0.2.1", "role": "master"},
 
 
 def state_text(members=None):
-    return json.dumps(allocate(DUAL, MEMBERS if members is None else members))
+    """The state file as the state role writes it."""
+    return json.dumps(allocate(DUAL, MEMBERS if members is None else members)["state"])
 
 
 # --- merge_states ------------------------------------------------------------------------
@@ -36,14 +43,14 @@ def state_text(members=None):
 def test_merge_of_identical_copies_is_that_copy():
     text = state_text()
     merged = merge_states([{"host": "m1", "path": "/s", "content": text}, {"host": "m2", "path": "/s", "content": text}])
-    assert merged["agents"] == json.loads(text)["agents"]
+    assert merged == json.loads(text)
 
 
 def test_merge_reads_slurp_results_and_skips_missing_files():
     text = state_text()
     slurped = [{"item": "m1", "source": "/s", "encoding": "base64", "content": base64.b64encode(text.encode()).decode()},
                {"item": "m2", "failed": True, "msg": "file not found: /s"}]
-    assert merge_states(slurped)["agents"] == json.loads(text)["agents"]
+    assert merge_states(slurped) == json.loads(text)
 
 
 def test_merge_of_nothing_is_empty():
@@ -54,10 +61,10 @@ def test_merge_unions_a_copy_that_missed_a_run():
     older = state_text(MEMBERS[:2])
     newer = state_text()
     merged = merge_states([{"host": "m1", "path": "/s", "content": older}, {"host": "m2", "path": "/s", "content": newer}])
-    assert sorted(merged["agents"]) == ["a1", "a2", "m1"]
+    assert sorted(merged["members"]) == ["a1", "a2", "m1"]
     # The merged state is one allocate accepts, and nothing moves.
     again = allocate(DUAL, MEMBERS, state=merged)
-    assert again["agents"] == json.loads(newer)["agents"]
+    assert again["state"] == json.loads(newer)
 
 
 def test_error_merge_corrupt_json_names_host_and_file():
@@ -67,15 +74,15 @@ def test_error_merge_corrupt_json_names_host_and_file():
 
 
 def test_error_merge_not_a_state():
-    with pytest.raises(AllocationError, match=r"on m1 is corrupt \(no 'agents' dictionary\)"):
+    with pytest.raises(AllocationError, match=r"on m1 is corrupt \(no 'members' dictionary\)"):
         merge_states([{"host": "m1", "path": "/s", "content": "[1, 2]"}])
 
 
 def test_error_merge_masters_disagree():
     text = json.loads(state_text())
     other = json.loads(state_text())
-    other["agents"]["a1"]["vtep"]["ip"] = "44.128.0.9/20"
-    with pytest.raises(AllocationError, match=r"the masters disagree about a1: m1 says vtep.ip is 44.128.0.2/20, "
+    other["members"]["a1"]["vtep_ip"] = "44.128.0.9/20"
+    with pytest.raises(AllocationError, match=r"the masters disagree about a1: m1 says vtep_ip is 44.128.0.2/20, "
                                               r"m2 says 44.128.0.9/20"):
         merge_states([{"host": "m1", "path": "/s", "content": json.dumps(text)},
                       {"host": "m2", "path": "/s", "content": json.dumps(other)}])

@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: cni_files
+short_description: The CNI config files of every enabled overlay on an agent
+version_added: 1.1.0
+author: mesos.overlay contributors (@mesos-overlay)
+description:
+  - From a host's view (M(mesos.overlay.host_view#filter)), one CNI config per enabled overlay, path to text, as
+    M(mesos.overlay.cni_config#filter) makes it. Empty on a master.
+options:
+  _input:
+    description: A host view.
+    type: dict
+    required: true
+  cni_dir:
+    description: The directory of the configs (the agent's C(--network_cni_config_dir)).
+    type: str
+    required: true
+  mtu:
+    description: MTU of the bridge and of the containers' interfaces.
+    type: int
+    default: 1420
+  port_mapper:
+    description: Wrap each config in the C(mesos-cni-port-mapper) plugin.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Write the CNI configs
+  ansible.builtin.copy:
+    content: "{{ item.value }}"
+    dest: "{{ item.key }}"
+    mode: "0644"
+  loop: "{{ mesos_overlay_host | mesos.overlay.cni_files('/var/lib/mesos/cni/config') | dict2items }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The files, path to text (JSON).
+  type: dict
+"""
+
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_files as _cni_files
+
+
+@reported("cni_files")
+def cni_files(view, cni_dir, mtu=1420, port_mapper=False):
+    return _cni_files(view, cni_dir, mtu=mtu, port_mapper=port_mapper)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"cni_files": cni_files}

@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one way mesos.overlay's filters report bad input: AnsibleFilterError naming the filter,
+the field and the value (the engine's AllocationError carries the field and the value)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import functools
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError
+
+
+def reported(name):
+    """Decorate a filter so that bad input fails the task with 'mesos.overlay.<name>: <field>: <value> <why>'.
+
+    A value of the wrong shape (a KeyError, TypeError or AttributeError inside the engine) is
+    reported the same way, naming the filter and the missing key, instead of a traceback.
+    """
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except AllocationError as exc:
+                raise AnsibleFilterError("mesos.overlay.%s: %s" % (name, to_native(exc)))
+            except KeyError as exc:
+                raise AnsibleFilterError("mesos.overlay.%s: the input lacks the key %s: is it what the filter "
+                                         "takes (see ansible-doc -t filter mesos.overlay.%s)?"
+                                         % (name, to_native(exc), name))
+            except (TypeError, AttributeError) as exc:
+                raise AnsibleFilterError("mesos.overlay.%s: the input is not of the shape the filter takes (%s); "
+                                         "see ansible-doc -t filter mesos.overlay.%s" % (name, to_native(exc), name))
+        return wrapper
+    return decorate

@@ -1,0 +1,224 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the roles write, computed from a host's view: plain Python, no Ansible imports.
+
+Every file and every firewall chain of a host is rendered here from ``host_view`` and the
+role's settings, so that the roles only write and apply data (no JSON or rules built in Jinja).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, _field_error
+
+CNI_VERSION = "0.3.1"
+# The overlay's own firewall chains (one per concern), jumped to from the built-in chains.
+VXLAN_CHAIN = "MESOS-OVERLAY-VXLAN"
+FORWARD_CHAIN = "MESOS-OVERLAY-FORWARD"
+NAT_CHAIN = "MESOS-OVERLAY-NAT"
+# mesos.overlay 1.0.0 wrote its rules straight into FORWARD and POSTROUTING with comments
+# starting with this text: the chains take them over (they are removed there).
+LEGACY_COMMENT = "mesos-overlay"
+
+MASTER_MODULE = "com_mesosphere_mesos_MasterOverlayHelper"
+AGENT_MODULE = "com_mesosphere_mesos_AgentOverlayHelper"
+MASTER_MANAGER = "com_mesosphere_mesos_OverlayMasterManager"
+AGENT_MANAGER = "com_mesosphere_mesos_OverlayAgentManager"
+FLAVOURS = ("helper", "manager")
+
+
+def _view(view):
+    if not isinstance(view, dict) or "vtep" not in view or "peers" not in view:
+        raise _field_error("view", type(view).__name__, "is not a host view (see the host_view filter)")
+    return view
+
+
+def to_json(data):
+    """The text every JSON file of the collection is written as: sorted keys, two spaces, a final newline."""
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def cni_config(view, overlay, mtu=1420, port_mapper=False):
+    """The CNI network config of one overlay on an agent (what the DC/OS agent module wrote).
+
+    The bridge plugin on the Mesos bridge with host-local IPAM on the agent's Mesos half:
+    gateway on (the bridge holds the half's first address), no IP masquerade (the agent's
+    firewall chains masquerade what leaves the overlay), hairpin on, a default route; IPv6
+    alongside when the overlay has it. With ``port_mapper`` it is wrapped in the
+    mesos-cni-port-mapper plugin, which then delegates to the bridge.
+    """
+    view = _view(view)
+    slot = view["overlays"].get(overlay)
+    if not slot or not slot.get("mesos_bridge"):
+        raise _field_error("overlay", overlay, "has no Mesos bridge on %s (is it an agent, and does it hold a "
+                           "slice of this overlay?)" % view["name"])
+    try:
+        mtu = int(mtu)
+    except (TypeError, ValueError):
+        raise _field_error("mtu", mtu, "is not an integer")
+    if not 68 <= mtu <= 65535:
+        raise _field_error("mtu", mtu, "is out of range 68-65535")
+    bridge = slot["mesos_bridge"]
+    ranges, routes = [], []
+    if bridge.get("ip"):
+        ranges.append([{"subnet": bridge["ip"]}])
+        routes.append({"dst": "0.0.0.0/0"})
+    if bridge.get("ip6"):
+        ranges.append([{"subnet": bridge["ip6"]}])
+        routes.append({"dst": "::/0"})
+    delegate = {
+        "type": "bridge",
+        "bridge": bridge["name"],
+        "isGateway": True,
+        "ipMasq": False,
+        "hairpinMode": True,
+        "mtu": mtu,
+        "ipam": {"type": "host-local", "ranges": ranges, "routes": routes},
+    }
+    if port_mapper:
+        return {"cniVersion": CNI_VERSION, "name": overlay, "type": "mesos-cni-port-mapper",
+                "excludeDevices": [bridge["name"]], "chain": ("M-" + overlay).upper()[:28],
+                "delegate": delegate}
+    return dict(delegate, cniVersion=CNI_VERSION, name=overlay)
+
+
+def cni_files(view, cni_dir, mtu=1420, port_mapper=False):
+    """{path: text} of the CNI config of every enabled overlay on an agent ({} on a master)."""
+    view = _view(view)
+    if view["role"] != "agent":
+        return {}
+    return {"%s/%s.conf" % (cni_dir, name): to_json(cni_config(view, name, mtu=mtu, port_mapper=port_mapper))
+            for name in view["enabled"]}
+
+
+def module_network(view):
+    """The networks as the overlay master module reads them (overlay-config.json): enabled
+    overlays only, no null values."""
+    network = _view(view)["network"]
+    overlays = []
+    for overlay in network["overlays"]:
+        if overlay["enabled"]:
+            overlays.append({key: value for key, value in overlay.items() if value is not None and key != "enabled"})
+    result = {"vtep_subnet": network["vtep_subnet"], "vtep_mac_oui": network["vtep_mac_oui"], "overlays": overlays}
+    if network.get("vtep_subnet6"):
+        result["vtep_subnet6"] = network["vtep_subnet6"]
+    return result
+
+
+def mesos_files(view, settings):
+    """{path: text} of the Mesos module configs and flag files of a master or an agent.
+
+    ``settings``: ``config_dir``, ``module_library``, ``module_flavour`` (helper or manager),
+    ``master_flags_dir``, ``agent_flags_dir``, ``replicated_log_dir`` (masters); ``master_address``,
+    ``cni_dir``, ``cni_plugins_dir``, ``isolation``, ``mtu``, ``docker_networks`` (agents).
+    """
+    view = _view(view)
+    settings = settings or {}
+
+    def setting(key):
+        if settings.get(key) in (None, ""):
+            raise _field_error("settings.%s" % key, settings.get(key), "is required for a %s" % view["role"])
+        return settings[key]
+
+    flavour = setting("module_flavour")
+    if flavour not in FLAVOURS:
+        raise _field_error("mesos_overlay_module_flavour", flavour, "must be one of %s" % ", ".join(FLAVOURS))
+    config_dir = setting("config_dir")
+    files = {}
+    if view["role"] == "master":
+        network = module_network(view)
+        files[config_dir + "/overlay-config.json"] = to_json(network)
+        if flavour == "helper":
+            module = {"name": MASTER_MODULE,
+                      "parameters": [{"key": "overlays", "value": config_dir + "/overlay-config.json"}]}
+        else:
+            files[config_dir + "/master-config.json"] = to_json(
+                {"replicated_log_dir": setting("replicated_log_dir"), "network": network})
+            module = {"name": MASTER_MANAGER,
+                      "parameters": [{"key": "master_config", "value": config_dir + "/master-config.json"}]}
+        files[config_dir + "/master_modules.json"] = to_json(
+            {"libraries": [{"file": setting("module_library"), "modules": [module]}]})
+        files[setting("master_flags_dir") + "/modules"] = "file://%s/master_modules.json\n" % config_dir
+        return files
+
+    if flavour == "helper":
+        module = {"name": AGENT_MODULE,
+                  "parameters": [{"key": "master", "value": setting("master_address")},
+                                 {"key": "cni_dir", "value": setting("cni_dir")}]}
+    else:
+        files[config_dir + "/agent-config.json"] = to_json({
+            "master": setting("master_address"),
+            "cni_dir": setting("cni_dir"),
+            "network_config": {"allocate_subnet": True, "mesos_bridge": True,
+                               "docker_bridge": bool(settings.get("docker_networks", True)),
+                               "overlay_mtu": int(setting("mtu")), "enable_ipv6": view["ipv6"]},
+        })
+        module = {"name": AGENT_MANAGER,
+                  "parameters": [{"key": "agent_config", "value": config_dir + "/agent-config.json"}]}
+    files[config_dir + "/agent_modules.json"] = to_json(
+        {"libraries": [{"file": setting("module_library"), "modules": [module]}]})
+    isolation = list(settings.get("isolation") or [])
+    if not all(isinstance(item, str) and item for item in isolation):
+        raise _field_error("mesos_overlay_agent_isolation", isolation, "must be a list of isolator names")
+    if "network/cni" not in isolation:
+        isolation.append("network/cni")
+    flags_dir = setting("agent_flags_dir")
+    files[flags_dir + "/modules"] = "file://%s/agent_modules.json\n" % config_dir
+    files[flags_dir + "/network_cni_config_dir"] = setting("cni_dir") + "\n"
+    files[flags_dir + "/network_cni_plugins_dir"] = setting("cni_plugins_dir") + "\n"
+    files[flags_dir + "/isolation"] = ",".join(dict.fromkeys(isolation)) + "\n"
+    return files
+
+
+def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True):
+    """The overlay's firewall chains on a host, as the firewall_chain module takes them.
+
+    ``MESOS-OVERLAY-VXLAN`` (filter, from INPUT for the VXLAN port): members' underlay
+    addresses accepted, anyone else dropped; absent when ``vxlan_firewall`` is off.
+    On agents, ``MESOS-OVERLAY-FORWARD`` (filter, from FORWARD): traffic from and to every
+    enabled overlay accepted, IPv4 and IPv6; ``MESOS-OVERLAY-NAT`` (nat, from POSTROUTING):
+    overlay traffic to the overlay address spaces left alone, the rest masqueraded.
+    Rules are written the way iptables-save prints them, so that a converged host compares equal.
+    """
+    view = _view(view)
+    try:
+        port = int(vxlan_port)
+    except (TypeError, ValueError):
+        raise _field_error("vxlan_port", vxlan_port, "is not an integer")
+    if not 1 <= port <= 65535:
+        raise _field_error("vxlan_port", vxlan_port, "is out of range 1-65535")
+    chains = [{
+        "name": VXLAN_CHAIN,
+        "table": "filter",
+        "state": "present" if vxlan_firewall else "absent",
+        "rules": ["-s %s/32 -j ACCEPT" % ip for ip in view["members"]] + ["-j DROP"],
+        "rules6": None,
+        "jumps": [{"chain": "INPUT", "match": "-p udp -m udp --dport %d" % port}],
+    }]
+    agent = view["role"] == "agent"
+    # An overlay's whole address space, not only this agent's slice: traffic between
+    # containers of different agents is forwarded here too.
+    spaces = {o["name"]: o for o in view["network"]["overlays"]}
+    enabled = [spaces[name] for name in view["enabled"]] if agent else []
+    forward4, forward6, nat = [], [], []
+    for overlay in enabled:
+        if overlay.get("subnet"):
+            forward4 += ["-s %s -j ACCEPT" % overlay["subnet"], "-d %s -j ACCEPT" % overlay["subnet"]]
+            nat += ["-s %s -d %s -j RETURN" % (overlay["subnet"], space) for space in view["internal4"]]
+            nat.append("-s %s -j MASQUERADE" % overlay["subnet"])
+        if overlay.get("subnet6"):
+            forward6 += ["-s %s -j ACCEPT" % overlay["subnet6"], "-d %s -j ACCEPT" % overlay["subnet6"]]
+    chains.append({"name": FORWARD_CHAIN, "table": "filter", "state": "present" if agent else "absent",
+                   "rules": forward4, "rules6": forward6, "jumps": [{"chain": "FORWARD", "match": ""}]})
+    chains.append({"name": NAT_CHAIN, "table": "nat", "state": "present" if agent else "absent",
+                   "rules": nat, "rules6": None, "jumps": [{"chain": "POSTROUTING", "match": ""}]})
+    return chains
+
+
+__all__ = ("AllocationError", "cni_config", "cni_files", "firewall_chains", "mesos_files", "module_network",
+           "to_json")
