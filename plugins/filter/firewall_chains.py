@@ -32,6 +32,10 @@ options:
     description: Whether only members may send to the VXLAN port.
     type: bool
     default: true
+  vxlan_chain:
+    description: The name of the VXLAN-port chain.
+    type: str
+    default: MESOS-OVERLAY-VXLAN
 """
 
 EXAMPLES = r"""
@@ -42,6 +46,7 @@ EXAMPLES = r"""
     rules: "{{ item.rules }}"
     rules6: "{{ item.rules6 }}"
     jumps: "{{ item.jumps }}"
+    purge_comment: "{{ item.purge_comment }}"
     state: "{{ item.state }}"
   loop: "{{ mesos_overlay_host | mesos.overlay.firewall_chains(vxlan_port=64000) }}"
   loop_control:
@@ -50,7 +55,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: One item per chain, C({name, table, state, rules, rules6, jumps}), the options of M(mesos.overlay.firewall_chain).
+  description: One item per chain, C({name, table, state, rules, rules6, jumps, purge_comment}), the options of M(mesos.overlay.firewall_chain).
   type: list
   elements: dict
 """
@@ -60,8 +65,8 @@ from ansible_collections.mesos.overlay.plugins.plugin_utils._render import firew
 
 
 @reported("firewall_chains")
-def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True):
-    return _firewall_chains(view, vxlan_port=vxlan_port, vxlan_firewall=vxlan_firewall)
+def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain="MESOS-OVERLAY-VXLAN"):
+    return _firewall_chains(view, vxlan_port=vxlan_port, vxlan_firewall=vxlan_firewall, vxlan_chain=vxlan_chain)
 
 
 class FilterModule(object):

@@ -60,6 +60,10 @@ _value:
       description: The underlay addresses of every member, the only senders of VXLAN packets accepted.
       type: list
       elements: str
+    masters:
+      description: The underlay addresses of the masters, by name.
+      type: list
+      elements: str
     internal4:
       description: The IPv4 address spaces of the overlay (VTEP subnet and overlay subnets), never masqueraded.
       type: list
@@ -91,6 +95,7 @@ _value:
     peers: [{name: master-1, vtep_ip: 44.128.0.1, vtep_ip6: null, mac: "70:b3:d5:80:00:01",
              underlay_ip: 192.0.2.10, subnets: [9.0.0.0/24]}]
     members: [192.0.2.10, 192.0.2.21]
+    masters: [192.0.2.10]
     internal4: [44.128.0.0/20, 9.0.0.0/8]
     internal6: []
     ipv6: false

@@ -7,6 +7,7 @@
 Every call runs `ip` or `bridge` with an argument list (never a shell) and the locale pinned
 to C, and reads state with `-j` so that nothing but iproute2 is needed on the host.
 Also holds the small value checks the modules share (MAC, CIDR, addresses).
+Reads are methods of IPRoute; changes are argv lists in a Plan, applied by IPRoute.apply.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,8 +16,9 @@ __metaclass__ = type
 
 import ipaddress
 import json
-import os
 import re
+
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, argv_text
 
 MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 # The route protocol number that marks the routes mesos.overlay owns (see vxlan_peers docs):
@@ -24,19 +26,15 @@ MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 ROUTE_PROTOCOL = 121
 
 
-class ValueProblem(ValueError):
-    """A malformed option value; the message names the option and the value."""
-
-
 def normalize_mac(option, value):
-    """Lower-case unicast MAC, or ValueProblem naming the option."""
+    """Lower-case unicast MAC, or ParameterError naming the option."""
     mac = str(value).strip().lower().replace("-", ":")
     if not MAC_RE.match(mac):
-        raise ValueProblem("%s: %r is not a MAC address like 70:b3:d5:80:00:01" % (option, value))
+        raise ParameterError("%s: %r is not a MAC address like 70:b3:d5:80:00:01" % (option, value))
     if int(mac[:2], 16) & 1:
-        raise ValueProblem("%s: %r is a multicast MAC address" % (option, value))
+        raise ParameterError("%s: %r is a multicast MAC address" % (option, value))
     if mac == "00:00:00:00:00:00":
-        raise ValueProblem("%s: %r is the all-zero MAC address" % (option, value))
+        raise ParameterError("%s: %r is the all-zero MAC address" % (option, value))
     return mac
 
 
@@ -47,7 +45,7 @@ def parse_interface(option, value):
             raise ValueError("no prefix length")
         return ipaddress.ip_interface(str(value))
     except ValueError as exc:
-        raise ValueProblem("%s: %r is not an address with a prefix length (%s)" % (option, value, exc))
+        raise ParameterError("%s: %r is not an address with a prefix length (%s)" % (option, value, exc))
 
 
 def parse_network(option, value):
@@ -55,7 +53,7 @@ def parse_network(option, value):
     try:
         return ipaddress.ip_network(str(value), strict=True)
     except ValueError as exc:
-        raise ValueProblem("%s: %r is not a network in CIDR form (%s)" % (option, value, exc))
+        raise ParameterError("%s: %r is not a network in CIDR form (%s)" % (option, value, exc))
 
 
 def parse_address(option, value, version=None):
@@ -63,26 +61,34 @@ def parse_address(option, value, version=None):
     try:
         address = ipaddress.ip_address(str(value))
     except ValueError:
-        raise ValueProblem("%s: %r is not an IP address" % (option, value))
+        raise ParameterError("%s: %r is not an IP address" % (option, value))
     if version is not None and address.version != version:
-        raise ValueProblem("%s: %r is not an IPv%d address" % (option, value, version))
+        raise ParameterError("%s: %r is not an IPv%d address" % (option, value, version))
     return address
 
 
+# A plan step that writes a file under /proc/sys instead of running a command.
+WRITE = "@write"
+
+
 class IPRoute:
-    """Runs iproute2 for a module: queries return parsed JSON, changes honour check mode."""
+    """Reads the host through iproute2's JSON and applies a module's plan.
+
+    Every read and command goes through ``module.run_command`` with argv lists and the locale
+    pinned; files under /proc/sys through ``read_text``/``write_text``. Unit tests replace
+    these with recorded answers.
+    """
 
     def __init__(self, module):
         self.module = module
         self.ip = module.get_bin_path("ip", required=True)
         self.bridge = module.get_bin_path("bridge", required=True)
         self.environ = {"LC_ALL": "C", "LANG": "C"}
-        self.commands = []  # what was (or, in check mode, would have been) run
 
     def _run(self, argv, check=True):
         rc, out, err = self.module.run_command(argv, environ_update=self.environ)
         if check and rc != 0:
-            self.module.fail_json(msg="%s failed: %s" % (" ".join(argv), (err or out).strip()),
+            self.module.fail_json(msg="%s failed: %s" % (argv_text(argv), (err or out).strip()),
                                   rc=rc, stdout=out, stderr=err, cmd=argv)
         return rc, out, err
 
@@ -94,21 +100,37 @@ class IPRoute:
         try:
             return json.loads(out) if out.strip() else []
         except ValueError as exc:
-            self.module.fail_json(msg="could not read the JSON of %s: %s" % (" ".join(argv), exc))
+            self.module.fail_json(msg="could not read the JSON of %s: %s" % (argv_text(argv), exc))
 
-    def change(self, *argv):
-        """Run a command that changes the host, unless in check mode."""
-        argv = list(argv)
-        self.commands.append(" ".join(argv))
-        if not self.module.check_mode:
-            self._run(argv)
+    @staticmethod
+    def read_text(path):
+        """A file's text, or None when it does not exist."""
+        try:
+            with open(path) as handle:
+                return handle.read()
+        except (IOError, OSError):
+            return None
+
+    @staticmethod
+    def write_text(path, text):
+        with open(path, "w") as handle:
+            handle.write(text)
+
+    def apply(self, commands):
+        """Run the commands of a plan in order; the first that fails stops the run, named."""
+        for argv in commands:
+            if argv and argv[0] == WRITE:
+                try:
+                    self.write_text(argv[1], argv[2])
+                except (IOError, OSError) as exc:
+                    self.module.fail_json(msg="could not write %s: %s (is /proc/sys read-only?)" % (argv[1], exc))
+            else:
+                self._run(argv)
 
     # -- reads ---------------------------------------------------------------------------
 
     def link(self, name):
         """`ip -d link show` of a device, or None when there is no such device."""
-        if not os.path.exists("/sys/class/net/%s" % name):
-            return None
         links = self.query([self.ip, "-j", "-d", "link", "show", "dev", name], missing_ok=True)
         return links[0] if links else None
 
@@ -157,23 +179,13 @@ class IPRoute:
 
     # -- sysctl ----------------------------------------------------------------------------
 
-    def enable_ipv6(self, name):
-        """Let a device hold IPv6 addresses: hosts and containers often start new devices with
-        disable_ipv6=1. Only this device is touched. Returns True when it changed something."""
-        path = "/proc/sys/net/ipv6/conf/%s/disable_ipv6" % name
-        try:
-            with open(path) as handle:
-                if handle.read().strip() == "0":
-                    return False
-        except IOError:
-            if self.module.check_mode:
-                return True  # the device does not exist yet: it will be created
-            self.module.fail_json(msg="IPv6 is not available on this host (%s is missing)" % path)
-        self.commands.append("echo 0 > %s" % path)
-        if not self.module.check_mode:
-            try:
-                with open(path, "w") as handle:
-                    handle.write("0\n")
-            except IOError as exc:
-                self.module.fail_json(msg="could not enable IPv6 on %s: %s (is /proc/sys read-only?)" % (name, exc))
-        return True
+    @staticmethod
+    def disable_ipv6_path(name):
+        return "/proc/sys/net/ipv6/conf/%s/disable_ipv6" % name
+
+    def ipv6_disabled(self, name):
+        """True, False, or None when the host has no IPv6 (or the device does not exist yet)."""
+        text = self.read_text(self.disable_ipv6_path(name))
+        if text is None:
+            return None
+        return text.strip() != "0"

@@ -31,7 +31,7 @@ options:
     description: Bridge device of the network. Defaults to C(d-<name>).
     type: str
   subnet:
-    description: IPv4 subnet of the network, the agent's Docker half. Required with O(state=present).
+    description: IPv4 subnet of the network, the agent's Docker half. With O(state=present), this or O(subnet6) is required.
     type: str
   subnet6:
     description: IPv6 subnet of the network, the agent's IPv6 Docker half. Turns IPv6 on for the network.
@@ -96,49 +96,56 @@ recreated:
   description: Whether the network was (or would be) removed and created again (only with O(force)).
   returned: always
   type: bool
-differences:
-  description: How an existing network differed from what was asked, one line a difference.
+changes:
+  description:
+    - What differed and was (in check mode, would be) changed. Each C({kind, key, action, before, after}) with
+      C(kind) C(network) (the whole network created or removed, C(key) its name) or C(option) (C(key) one of
+      C(driver), C(bridge), C(subnets), C(ipv6), C(mtu), C(masquerade)).
   returned: always
   type: list
-  elements: str
+  elements: dict
+  sample: [{kind: option, key: mtu, action: change, before: 1500, after: 1420}]
 """
 
 import ipaddress
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
 from ansible_collections.mesos.overlay.plugins.module_utils._docker import (
     DockerProblem, NotFound, connect, ipam_config)
 
 BRIDGE_NAME = "com.docker.network.bridge.name"
 MTU = "com.docker.network.driver.mtu"
 MASQUERADE = "com.docker.network.bridge.enable_ip_masquerade"
+OPTIONS = ("driver", "bridge", "subnets", "ipv6", "mtu", "masquerade")
 
 
 def _network(option, value, version):
     try:
         network = ipaddress.ip_network(value, strict=True)
     except ValueError as exc:
-        raise ValueError("%s: %r is not a network in CIDR form (%s)" % (option, value, exc))
+        raise ParameterError("%s: %r is not a network in CIDR form (%s)" % (option, value, exc))
     if network.version != version:
-        raise ValueError("%s: %r is not an IPv%d network" % (option, value, version))
+        raise ParameterError("%s: %r is not an IPv%d network" % (option, value, version))
     return str(network)
 
 
 class DockerNetwork:
-    """Reads the named network, compares it with the options, creates, recreates or removes it."""
+    """Reads the named network, plans what differs from the options, then applies the plan."""
 
-    def __init__(self, module):
+    def __init__(self, module, client=None):
         self.module = module
         self.params = module.params
         self.name = self.params["name"]
+        self.client = client
 
     def wanted(self):
         params = self.params
-        if params["state"] == "present" and not params["subnet"]:
-            raise ValueError("subnet: required with state=present")
+        if params["state"] == "present" and not (params["subnet"] or params["subnet6"]):
+            raise ParameterError("subnet: required with state=present (or subnet6 for an IPv6-only network)")
         if params["mtu"] is not None and not 68 <= params["mtu"] <= 65535:
-            raise ValueError("mtu: %r is out of range 68-65535" % params["mtu"])
+            raise ParameterError("mtu: %r is out of range 68-65535" % params["mtu"])
         subnets = []
         if params["subnet"]:
             subnets.append(_network("subnet", params["subnet"], 4))
@@ -146,8 +153,8 @@ class DockerNetwork:
             subnets.append(_network("subnet6", params["subnet6"], 6))
         bridge = params["bridge"] or "d-" + self.name
         if len(bridge) > 15:
-            raise ValueError("bridge: %r is longer than 15 characters" % bridge)
-        return {"name": self.name, "driver": "bridge", "bridge": bridge, "subnets": subnets,
+            raise ParameterError("bridge: %r is longer than 15 characters" % bridge)
+        return {"name": self.name, "driver": "bridge", "bridge": bridge, "subnets": sorted(subnets),
                 "ipv6": bool(params["subnet6"]), "mtu": params["mtu"], "masquerade": params["masquerade"]}
 
     @staticmethod
@@ -159,24 +166,28 @@ class DockerNetwork:
             "name": attrs.get("Name"),
             "driver": attrs.get("Driver"),
             "bridge": options.get(BRIDGE_NAME),
-            "subnets": [str(ipaddress.ip_network(c["Subnet"], strict=False)) for c in configs if c.get("Subnet")],
+            "subnets": sorted(str(ipaddress.ip_network(c["Subnet"], strict=False)) for c in configs if c.get("Subnet")),
             "ipv6": bool(attrs.get("EnableIPv6")),
             "mtu": int(mtu) if mtu else 1500,
             "masquerade": options.get(MASQUERADE, "true").lower() == "true",
         }
 
-    @staticmethod
-    def differences(have, want):
-        lines = []
-        for key in ("driver", "bridge", "ipv6", "mtu", "masquerade"):
-            if have[key] != want[key]:
-                lines.append("%s: %s (wanted %s)" % (key, have[key], want[key]))
-        if sorted(have["subnets"]) != sorted(want["subnets"]):
-            lines.append("subnets: %s (wanted %s)" % (", ".join(have["subnets"]) or "none", ", ".join(want["subnets"])))
-        return lines
+    def plan(self, before, want):
+        plan = Plan()
+        if self.params["state"] == "absent":
+            if before:
+                plan.add("network", self.name, before, None)
+            return plan
+        if not before:
+            plan.add("network", self.name, None, want)
+            return plan
+        for key in OPTIONS:
+            if before[key] != want[key]:
+                plan.add("option", key, before[key], want[key])
+        return plan
 
-    def create(self, client, want):
-        client.networks.create(
+    def _create(self, want):
+        self.client.networks.create(
             self.name, driver="bridge", enable_ipv6=want["ipv6"], check_duplicate=True,
             ipam=ipam_config(want["subnets"]),
             options={BRIDGE_NAME: want["bridge"], MTU: str(want["mtu"]),
@@ -184,44 +195,35 @@ class DockerNetwork:
 
     def run(self):
         want = self.wanted()
-        client = connect()
+        if self.client is None:
+            self.client = connect()
         try:
-            existing = client.networks.get(self.name)
+            existing = self.client.networks.get(self.name)
         except NotFound:
             existing = None
         before = self.describe(existing.attrs) if existing is not None else {}
-        result = {"changed": False, "recreated": False, "differences": [], "network": before}
+        plan = self.plan(before, want)
+        options = plan.of_kind("option")
+        if options and not self.params["force"]:
+            lines = ["%s: %s (wanted %s)" % (c.key, c.before, c.after) for c in options]
+            self.module.fail_json(msg="Docker network %s exists but differs: %s. Remove it, or set force=true to "
+                                      "recreate it" % (self.name, "; ".join(lines)), changes=plan.as_result())
+        if plan and existing is not None:
+            self._refuse_if_attached(existing, "recreate" if options else "remove")
         check = self.module.check_mode
-        if self.params["state"] == "absent":
+        if plan and not check:
             if existing is not None:
-                self._refuse_if_attached(existing, "remove")
-                if not check:
-                    existing.remove()
-                result["changed"] = True
-            after = {}
-        else:
-            after = want
-            if existing is None:
-                if not check:
-                    self.create(client, want)
-                result["changed"] = True
-            else:
-                result["differences"] = self.differences(before, want)
-                if result["differences"] and not self.params["force"]:
-                    self.module.fail_json(
-                        msg="Docker network %s exists but differs: %s. Remove it, or set force=true to recreate it"
-                            % (self.name, "; ".join(result["differences"])), differences=result["differences"])
-                if result["differences"]:
-                    self._refuse_if_attached(existing, "recreate")
-                    if not check:
-                        existing.remove()
-                        self.create(client, want)
-                    result["changed"] = result["recreated"] = True
-            if not check and result["changed"]:
-                after = self.describe(client.networks.get(self.name).attrs)
-        result["network"] = after
+                existing.remove()
+            if self.params["state"] == "present":
+                self._create(want)
+        after = {}
+        if self.params["state"] == "present":
+            after = want if (check or not plan) else self.describe(self.client.networks.get(self.name).attrs)
+            if not plan:
+                after = before
+        result = {"changed": bool(plan), "recreated": bool(options), "changes": plan.as_result(), "network": after}
         if self.module._diff:
-            result["diff"] = {"before": before, "after": after, "before_header": self.name, "after_header": self.name}
+            result["diff"] = plan.diff(self.name, before, after)
         return result
 
     def _refuse_if_attached(self, network, what):
@@ -248,7 +250,7 @@ def main():
     )
     try:
         result = DockerNetwork(module).run()
-    except (ValueError, DockerProblem) as exc:
+    except (ParameterError, DockerProblem) as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)
 

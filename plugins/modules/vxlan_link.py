@@ -18,7 +18,9 @@ description:
     as dcos-net did on every DC/OS host.
   - What the kernel can change in place is changed in place (MTU, MAC, addresses, learning, up).
     The device is recreated only when the VNI, UDP port, underlay source address or underlay device
-    differ, because the kernel refuses to change those; the result says so in RV(recreated) and RV(reasons).
+    differ, because the kernel refuses to change those; the result says so in RV(recreated) and in the
+    C(reason) of the C(device) change in RV(changes).
+  - Reads the device, computes every change as data, then applies them; check mode and diff come from that plan.
   - The MAC is only written when it differs, since rewriting it flushes the permanent neighbour entries.
   - Runs C(ip) from iproute2 with argument lists and reads its JSON output; needs nothing else on the host.
 options:
@@ -117,12 +119,17 @@ recreated:
   description: Whether the device was (or would be) deleted and created again.
   returned: always
   type: bool
-reasons:
-  description: Why the device was created or recreated, one line a difference.
+changes:
+  description:
+    - What differed and was (in check mode, would be) changed, in the order applied. Each C({kind, key, action,
+      before, after}) and, for a recreation, C(reason). C(kind) is C(device), C(learning), C(mac), C(mtu),
+      C(address), C(sysctl) or C(up); C(action) is C(add), C(change) or C(remove).
   returned: always
   type: list
-  elements: str
-  sample: ["vni: 1025 -> 1024"]
+  elements: dict
+  sample:
+    - {kind: device, key: vtep1024, action: change, before: {vni: 1025}, after: {vni: 1024}, reason: "vni: 1025 -> 1024"}
+    - {kind: address, key: 44.128.0.2/20, action: add, before: null, after: 44.128.0.2/20}
 commands:
   description: The commands run (in check mode, that would be run).
   returned: always
@@ -132,35 +139,39 @@ commands:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan, argv_text
 from ansible_collections.mesos.overlay.plugins.module_utils._iproute import (
-    IPRoute, ValueProblem, normalize_mac, parse_address, parse_interface)
+    WRITE, IPRoute, normalize_mac, parse_address, parse_interface)
+
+# What the kernel cannot change on an existing VXLAN device: a difference means recreating it.
+FIXED = ("vni", "port", "local", "dev")
 
 
 class VxlanLink:
-    """Compares the device with the options and makes them equal, recreating only when needed."""
+    """Reads the device, plans what differs from the options, then applies the plan."""
 
-    def __init__(self, module):
+    def __init__(self, module, iproute=None):
         self.module = module
         self.params = module.params
-        self.iproute = IPRoute(module)
+        self.iproute = iproute or IPRoute(module)
         self.name = self.params["name"]
 
     def validate(self):
-        """Every option checked before anything is touched."""
+        """Every option checked before anything is read or touched."""
         params = self.params
         if not 1 <= params["vni"] <= 16777215:
-            raise ValueProblem("vni: %r is out of range 1-16777215" % params["vni"])
+            raise ParameterError("vni: %r is out of range 1-16777215" % params["vni"])
         if not 1 <= params["port"] <= 65535:
-            raise ValueProblem("port: %r is out of range 1-65535" % params["port"])
+            raise ParameterError("port: %r is out of range 1-65535" % params["port"])
         if params["mtu"] is not None and not 68 <= params["mtu"] <= 65535:
-            raise ValueProblem("mtu: %r is out of range 68-65535" % params["mtu"])
+            raise ParameterError("mtu: %r is out of range 68-65535" % params["mtu"])
         if not self.name or len(self.name) > 15 or "/" in self.name or " " in self.name:
-            raise ValueProblem("name: %r is not a valid interface name" % self.name)
+            raise ParameterError("name: %r is not a valid interface name" % self.name)
         self.mac = None if params["mac"] is None else normalize_mac("mac", params["mac"])
         self.addresses = sorted({str(parse_interface("addresses", a)) for a in params["addresses"]})
         self.local = None if params["local"] is None else str(parse_address("local", params["local"], 4))
         if params["dev"] is not None and params["state"] == "present" and self.iproute.link(params["dev"]) is None:
-            raise ValueProblem("dev: %r: there is no such device on this host" % params["dev"])
+            raise ParameterError("dev: %r: there is no such device on this host" % params["dev"])
 
     def current(self):
         link = self.iproute.link(self.name)
@@ -168,8 +179,8 @@ class VxlanLink:
             return None
         info = link.get("linkinfo", {})
         if info.get("info_kind") != "vxlan":
-            self.module.fail_json(msg="%s exists but is a %s device, not vxlan: remove it or choose another name"
-                                  % (self.name, info.get("info_kind") or "plain"))
+            raise ParameterError("name: %s exists but is a %s device, not vxlan: remove it or choose another name"
+                                 % (self.name, info.get("info_kind") or "plain"))
         data = info.get("info_data", {})
         dev = None
         if data.get("link") is not None:
@@ -205,7 +216,7 @@ class VxlanLink:
             "addresses": self.addresses,
         }
 
-    def create(self, want):
+    def _create_argv(self, want):
         argv = [self.iproute.ip, "link", "add", self.name, "type", "vxlan", "id", str(want["vni"]),
                 "dstport", str(want["port"])]
         if want["local"]:
@@ -213,70 +224,98 @@ class VxlanLink:
         if want["dev"]:
             argv += ["dev", want["dev"]]
         argv.append("learning" if want["learning"] else "nolearning")
-        self.iproute.change(*argv)
+        return argv
 
-    def reconcile(self, have, want):
-        """In-place changes: learning, MAC, MTU, addresses, up."""
+    def plan(self, before):
+        """The whole list of changes from ``before`` (None: no device) to the options."""
+        plan = Plan()
         ip = self.iproute.ip
+        if self.params["state"] == "absent":
+            if before is not None:
+                plan.add("device", self.name, _fixed(before), None, commands=[[ip, "link", "del", self.name]])
+            return plan
+        want = self.wanted(before)
+        have = before
+        if before is not None:
+            differs = [key for key in FIXED if before[key] != want[key]]
+            if differs:
+                # The kernel cannot change these in place; recreating flushes the device's entries.
+                plan.add("device", self.name, _fixed(before), _fixed(want),
+                         reason="; ".join("%s: %s -> %s" % (key, before[key], want[key]) for key in differs),
+                         commands=[[ip, "link", "del", self.name], self._create_argv(want)])
+                have = None
+        else:
+            plan.add("device", self.name, None, _fixed(want), reason="%s does not exist" % self.name,
+                     commands=[self._create_argv(want)])
+        if have is None:
+            # A new device: kernel-chosen MAC and MTU, no addresses, down.
+            have = dict(want, mac=None, mtu=None, addresses=[], up=False)
         if have["learning"] != want["learning"]:
-            self.iproute.change(ip, "link", "set", self.name, "type", "vxlan",
-                                "learning" if want["learning"] else "nolearning")
+            plan.add("learning", self.name, have["learning"], want["learning"],
+                     commands=[[ip, "link", "set", self.name, "type", "vxlan",
+                                "learning" if want["learning"] else "nolearning"]])
         if want["mac"] and have["mac"] != want["mac"]:
-            self.iproute.change(ip, "link", "set", "dev", self.name, "address", want["mac"])
+            plan.add("mac", self.name, have["mac"], want["mac"],
+                     commands=[[ip, "link", "set", "dev", self.name, "address", want["mac"]]])
         if want["mtu"] and have["mtu"] != want["mtu"]:
-            self.iproute.change(ip, "link", "set", "dev", self.name, "mtu", str(want["mtu"]))
+            plan.add("mtu", self.name, have["mtu"], want["mtu"],
+                     commands=[[ip, "link", "set", "dev", self.name, "mtu", str(want["mtu"])]])
         if any(":" in address for address in want["addresses"]):
-            self.iproute.enable_ipv6(self.name)
+            self._plan_ipv6(plan, exists=before is not None and have is before)
         for address in have["addresses"]:
             if address not in want["addresses"]:
-                self.iproute.change(ip, "addr", "del", address, "dev", self.name)
+                plan.add("address", address, address, None, commands=[[ip, "addr", "del", address, "dev", self.name]])
         for address in want["addresses"]:
             if address not in have["addresses"]:
                 argv = [ip, "addr", "add", address, "dev", self.name]
                 if ":" in address:
-                    argv.append("nodad")
-                self.iproute.change(*argv)
+                    argv.append("nodad")  # the allocation already makes it unique
+                plan.add("address", address, None, address, commands=[argv])
         if not have["up"]:
-            self.iproute.change(ip, "link", "set", "dev", self.name, "up")
+            plan.add("up", self.name, False, True, commands=[[ip, "link", "set", "dev", self.name, "up"]])
+        return plan
+
+    def _plan_ipv6(self, plan, exists):
+        """Let the device hold IPv6 addresses: hosts and containers often start new devices with
+        disable_ipv6=1. Only this device is touched."""
+        path = self.iproute.disable_ipv6_path(self.name)
+        # A device about to be created takes the host's default setting.
+        disabled = self.iproute.ipv6_disabled(self.name if exists else "default")
+        if disabled is None:
+            raise ParameterError("addresses: IPv6 addresses are asked for but IPv6 is not available on this host "
+                                 "(%s is missing)" % path)
+        if disabled:
+            plan.add("sysctl", path, "1", "0", commands=[[WRITE, path, "0\n"]])
 
     def run(self):
         self.validate()
         before = self.current()
-        result = {"changed": False, "recreated": False, "reasons": [], "device": before or {}}
+        plan = self.plan(before)
+        check = self.module.check_mode
+        if plan and not check:
+            self.iproute.apply(plan.commands())
         if self.params["state"] == "absent":
-            if before is not None:
-                self.iproute.change(self.iproute.ip, "link", "del", self.name)
-            result["device"] = {}
             after = {}
+        elif check or not plan:
+            after = self.wanted(before)
         else:
-            want = self.wanted(before)
-            have = before
-            if before is not None:
-                for key in ("vni", "port", "local", "dev"):
-                    if before[key] != want[key]:
-                        result["reasons"].append("%s: %s -> %s" % (key, before[key], want[key]))
-                if result["reasons"]:
-                    # The kernel cannot change these in place.
-                    self.iproute.change(self.iproute.ip, "link", "del", self.name)
-                    result["recreated"] = True
-                    have = None
-            else:
-                result["reasons"].append("%s does not exist" % self.name)
-            if have is None:
-                self.create(want)
-                # A new device: kernel-chosen MAC and MTU, no addresses, down.
-                have = dict(want, mac=None, mtu=None, addresses=[], up=False, learning=want["learning"])
-            self.reconcile(have, want)
-            after = self.current() if not self.module.check_mode else want
+            after = self.current()
             if after is None:
                 self.module.fail_json(msg="%s vanished after it was configured" % self.name)
-            result["device"] = after
-        result["commands"] = self.iproute.commands
-        result["changed"] = bool(self.iproute.commands)
+        result = {
+            "changed": bool(plan),
+            "recreated": any(c.kind == "device" and c.action == "change" for c in plan.changes),
+            "changes": plan.as_result(),
+            "commands": [argv_text(argv) for argv in plan.commands()],
+            "device": after if self.params["state"] == "present" else {},
+        }
         if self.module._diff:
-            result["diff"] = {"before": before or {}, "after": after or {},
-                              "before_header": self.name, "after_header": self.name}
+            result["diff"] = plan.diff(self.name, before or {}, after or {})
         return result
+
+
+def _fixed(device):
+    return {key: device[key] for key in FIXED}
 
 
 def main():
@@ -297,7 +336,7 @@ def main():
     )
     try:
         result = VxlanLink(module).run()
-    except ValueProblem as exc:
+    except ParameterError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)
 

@@ -23,7 +23,10 @@ description:
   - The routes this module owns carry the route protocol number C(121) (C(ip route show proto 121)).
     Routes on the device with any other protocol, such as the kernel's connected routes or routes an operator
     added by hand, are never touched.
-  - Runs C(ip) and C(bridge) from iproute2 with argument lists and reads their JSON output.
+  - Runs C(ip) and C(bridge) from iproute2 with argument lists and reads their JSON output. Reads every entry,
+    computes the changes as data, then applies them; check mode and diff come from that plan.
+  - In check mode, a device that does not exist yet (M(mesos.overlay.vxlan_link) would create it in the same run)
+    is taken as empty: every entry is reported as to be added.
 options:
   device:
     description: The VTEP device, which must exist (see M(mesos.overlay.vxlan_link)).
@@ -92,22 +95,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-added:
-  description: Entries added, each C({kind, key, value}) with kind C(neighbour), C(fdb) or C(route).
+changes:
+  description:
+    - The entries added, replaced or removed (in check mode, that would be), in the order applied. Each
+      C({kind, key, action, before, after}); C(kind) is C(neighbour), C(fdb), C(route4) or C(route6); C(key) the
+      neighbour address, the MAC or the routed network; C(before) and C(after) the MAC, the underlay address
+      or the gateway (null when the entry does not exist on that side); C(action) is C(add), C(change) or C(remove).
   returned: always
   type: list
   elements: dict
-  sample: [{kind: route, key: 9.0.2.0/24, value: 44.128.0.3}]
-changed_entries:
-  description: Entries whose value was (or would be) replaced, each C({kind, key, before, after}).
-  returned: always
-  type: list
-  elements: dict
-removed:
-  description: Entries removed because no peer needs them (with O(purge)).
-  returned: always
-  type: list
-  elements: dict
+  sample: [{kind: route4, key: 9.0.2.0/24, action: add, before: null, after: 44.128.0.3}]
 commands:
   description: The commands run (in check mode, that would be run).
   returned: always
@@ -117,8 +114,11 @@ commands:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan, argv_text
 from ansible_collections.mesos.overlay.plugins.module_utils._iproute import (
-    ROUTE_PROTOCOL, IPRoute, ValueProblem, normalize_mac, parse_address, parse_network)
+    ROUTE_PROTOCOL, IPRoute, normalize_mac, parse_address, parse_network)
+
+KINDS = ("neighbour", "fdb", "route4", "route6")
 
 
 def _bare_address(option, value, version):
@@ -127,17 +127,17 @@ def _bare_address(option, value, version):
 
 
 class VxlanPeers:
-    """Reads the device's neighbour, forwarding and owned route entries and makes them match the peers."""
+    """Reads the device's neighbour, forwarding and owned route entries, plans, then applies."""
 
-    def __init__(self, module):
+    def __init__(self, module, iproute=None):
         self.module = module
         self.params = module.params
-        self.iproute = IPRoute(module)
+        self.iproute = iproute or IPRoute(module)
         self.device = self.params["device"]
 
     def desired(self, own_addresses):
         """{kind: {key: value}} wanted on the device, checked before anything is touched."""
-        wanted = {"neighbour": {}, "fdb": {}, "route4": {}, "route6": {}}
+        wanted = {kind: {} for kind in KINDS}
         for position, peer in enumerate(self.params["peers"]):
             field = "peers[%d]" % position
             if peer.get("name"):
@@ -150,108 +150,99 @@ class VxlanPeers:
                 if address is None:
                     continue
                 if address in own_addresses:
-                    raise ValueProblem("%s.%s: %r is an address of %s itself, not of a peer"
-                                       % (field, option, peer[option], self.device))
+                    raise ParameterError("%s.%s: %r is an address of %s itself, not of a peer"
+                                         % (field, option, peer[option], self.device))
                 if address in wanted["neighbour"]:
-                    raise ValueProblem("%s.%s: %r is listed for two peers" % (field, option, peer[option]))
+                    raise ParameterError("%s.%s: %r is listed for two peers" % (field, option, peer[option]))
                 wanted["neighbour"][address] = mac
             if mac in wanted["fdb"] and wanted["fdb"][mac] != underlay:
-                raise ValueProblem("%s.mac: %r is listed for two peers" % (field, peer["mac"]))
+                raise ParameterError("%s.mac: %r is listed for two peers" % (field, peer["mac"]))
             wanted["fdb"][mac] = underlay
             for subnet in peer.get("subnets") or []:
                 network = parse_network(field + ".subnets", subnet)
                 if network.version == 6 and vtep_ip6 is None:
-                    raise ValueProblem("%s.subnets: %r is IPv6 but the peer has no vtep_ip6" % (field, subnet))
+                    raise ParameterError("%s.subnets: %r is IPv6 but the peer has no vtep_ip6" % (field, subnet))
                 key = "route%d" % network.version
                 if str(network) in wanted[key]:
-                    raise ValueProblem("%s.subnets: %r is routed to two peers" % (field, subnet))
+                    raise ParameterError("%s.subnets: %r is routed to two peers" % (field, subnet))
                 wanted[key][str(network)] = vtep_ip if network.version == 4 else vtep_ip6
         return wanted
 
-    def current(self, fdb_destinations):
-        fdb = {mac: dsts[0] for mac, dsts in fdb_destinations.items()}
-        return {
+    def current(self):
+        """({kind: {key: value}} on the device, {mac: [extra destinations]}); empty for no device."""
+        if self.iproute.link(self.device) is None:
+            return None, {kind: {} for kind in KINDS}, {}
+        fdb_destinations = self.iproute.permanent_fdb(self.device)
+        have = {
             "neighbour": self.iproute.permanent_neighbours(self.device),
-            "fdb": fdb,
+            "fdb": {mac: dsts[0] for mac, dsts in fdb_destinations.items()},
             "route4": self.iproute.owned_routes(self.device, 4),
             "route6": self.iproute.owned_routes(self.device, 6),
         }
-
-    def _set(self, kind, key, value):
-        ip, dev = self.iproute.ip, self.device
-        if kind == "neighbour":
-            family = "-6" if ":" in key else "-4"
-            self.iproute.change(ip, family, "neigh", "replace", key, "lladdr", value, "dev", dev, "nud", "permanent")
-        elif kind == "fdb":
-            # On a VXLAN device, replace swaps the MAC's existing destination (append would add one).
-            self.iproute.change(self.iproute.bridge, "fdb", "replace", key, "dev", dev, "dst", value,
-                                "self", "permanent")
-        else:
-            family = "-6" if kind == "route6" else "-4"
-            self.iproute.change(ip, family, "route", "replace", key, "via", value, "dev", dev,
-                                "proto", str(ROUTE_PROTOCOL))
-
-    def _remove(self, kind, key, value):
-        ip, dev = self.iproute.ip, self.device
-        if kind == "neighbour":
-            family = "-6" if ":" in key else "-4"
-            self.iproute.change(ip, family, "neigh", "del", key, "dev", dev)
-        elif kind == "fdb":
-            self.iproute.change(self.iproute.bridge, "fdb", "del", key, "dev", dev, "dst", value, "self")
-        else:
-            family = "-6" if kind == "route6" else "-4"
-            self.iproute.change(ip, family, "route", "del", key, "dev", dev, "proto", str(ROUTE_PROTOCOL))
-
-    def run(self):
-        link = self.iproute.link(self.device)
-        if link is None:
-            raise ValueProblem("device: %r: there is no such device on this host (create it with "
-                               "mesos.overlay.vxlan_link first)" % self.device)
+        # A MAC with several permanent destinations (set by hand) is reset to the one wanted.
+        extra = {mac: dsts[1:] for mac, dsts in fdb_destinations.items() if len(dsts) > 1}
         own = {a.split("/")[0] for a in self.iproute.addresses(self.device)}
-        wanted = self.desired(own)
-        fdb_destinations = self.iproute.permanent_fdb(self.device)
-        have = self.current(fdb_destinations)
-        # A MAC with several permanent destinations (by hand) is reset to the one wanted.
-        extra_fdb = {mac: dsts[1:] for mac, dsts in fdb_destinations.items() if len(dsts) > 1}
-        added, changed, removed = [], [], []
+        return own, have, extra
+
+    def _set_argv(self, kind, key, value):
+        ip, dev = self.iproute.ip, self.device
+        if kind == "neighbour":
+            family = "-6" if ":" in key else "-4"
+            return [ip, family, "neigh", "replace", key, "lladdr", value, "dev", dev, "nud", "permanent"]
+        if kind == "fdb":
+            # On a VXLAN device, replace swaps the MAC's existing destination (append would add one).
+            return [self.iproute.bridge, "fdb", "replace", key, "dev", dev, "dst", value, "self", "permanent"]
+        family = "-6" if kind == "route6" else "-4"
+        return [ip, family, "route", "replace", key, "via", value, "dev", dev, "proto", str(ROUTE_PROTOCOL)]
+
+    def _remove_argv(self, kind, key, value):
+        ip, dev = self.iproute.ip, self.device
+        if kind == "neighbour":
+            family = "-6" if ":" in key else "-4"
+            return [ip, family, "neigh", "del", key, "dev", dev]
+        if kind == "fdb":
+            return [self.iproute.bridge, "fdb", "del", key, "dev", dev, "dst", value, "self"]
+        family = "-6" if kind == "route6" else "-4"
+        return [ip, family, "route", "del", key, "dev", dev, "proto", str(ROUTE_PROTOCOL)]
+
+    def plan(self, have, extra, wanted):
+        plan = Plan()
         # Removals first: a stale neighbour or MAC must not linger while the new ones go in.
         if self.params["purge"]:
             for kind in ("route4", "route6", "neighbour", "fdb"):
                 for key in sorted(have[kind]):
                     if key not in wanted[kind]:
-                        self._remove(kind, key, have[kind][key])
-                        removed.append({"kind": kind.rstrip("46"), "key": key, "value": have[kind][key]})
-        for mac, dsts in sorted(extra_fdb.items()):
+                        plan.add(kind, key, have[kind][key], None,
+                                 commands=[self._remove_argv(kind, key, have[kind][key])])
+        for mac, dsts in sorted(extra.items()):
             for dst in dsts:
-                self._remove("fdb", mac, dst)
-                removed.append({"kind": "fdb", "key": mac, "value": dst})
+                plan.add("fdb", mac, dst, None, reason="a second destination of %s" % mac,
+                         commands=[self._remove_argv("fdb", mac, dst)])
         # Then adds: forwarding entries before neighbours before routes, so that a route never
         # points at a neighbour whose MAC has nowhere to go.
         for kind in ("fdb", "neighbour", "route4", "route6"):
             for key in sorted(wanted[kind]):
                 value = wanted[kind][key]
-                if key not in have[kind]:
-                    self._set(kind, key, value)
-                    added.append({"kind": kind.rstrip("46"), "key": key, "value": value})
-                elif have[kind][key] != value:
-                    self._set(kind, key, value)
-                    changed.append({"kind": kind.rstrip("46"), "key": key, "before": have[kind][key], "after": value})
+                if have[kind].get(key) != value:
+                    plan.add(kind, key, have[kind].get(key), value, commands=[self._set_argv(kind, key, value)])
+        return plan
+
+    def run(self):
+        own, have, extra = self.current()
+        if own is None and not self.module.check_mode:
+            raise ParameterError("device: %r: there is no such device on this host (create it with "
+                                 "mesos.overlay.vxlan_link first)" % self.device)
+        wanted = self.desired(own or set())
+        plan = self.plan(have, extra, wanted)
+        if plan and not self.module.check_mode:
+            self.iproute.apply(plan.commands())
         result = {
-            "changed": bool(self.iproute.commands),
-            "added": added,
-            "changed_entries": changed,
-            "removed": removed,
-            "commands": self.iproute.commands,
+            "changed": bool(plan),
+            "changes": plan.as_result(),
+            "commands": [argv_text(argv) for argv in plan.commands()],
         }
         if self.module._diff:
-            after = {kind: dict(entries) for kind, entries in have.items()}
-            for entry in removed:
-                kind = entry["kind"] if entry["kind"] != "route" else ("route6" if ":" in entry["key"] else "route4")
-                after[kind].pop(entry["key"], None)
-            for kind in wanted:
-                after[kind].update(wanted[kind])
-            result["diff"] = {"before": have, "after": after,
-                              "before_header": self.device, "after_header": self.device}
+            result["diff"] = plan.diff(self.device)
         return result
 
 
@@ -273,7 +264,7 @@ def main():
     )
     try:
         result = VxlanPeers(module).run()
-    except ValueProblem as exc:
+    except ParameterError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)
 

@@ -175,7 +175,7 @@ def mesos_files(view, settings):
     return files
 
 
-def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True):
+def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXLAN_CHAIN):
     """The overlay's firewall chains on a host, as the firewall_chain module takes them.
 
     ``MESOS-OVERLAY-VXLAN`` (filter, from INPUT for the VXLAN port): members' underlay
@@ -193,12 +193,13 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True):
     if not 1 <= port <= 65535:
         raise _field_error("vxlan_port", vxlan_port, "is out of range 1-65535")
     chains = [{
-        "name": VXLAN_CHAIN,
+        "name": vxlan_chain,
         "table": "filter",
         "state": "present" if vxlan_firewall else "absent",
         "rules": ["-s %s/32 -j ACCEPT" % ip for ip in view["members"]] + ["-j DROP"],
         "rules6": None,
         "jumps": [{"chain": "INPUT", "match": "-p udp -m udp --dport %d" % port}],
+        "purge_comment": LEGACY_COMMENT,
     }]
     agent = view["role"] == "agent"
     # An overlay's whole address space, not only this agent's slice: traffic between
@@ -214,9 +215,11 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True):
         if overlay.get("subnet6"):
             forward6 += ["-s %s -j ACCEPT" % overlay["subnet6"], "-d %s -j ACCEPT" % overlay["subnet6"]]
     chains.append({"name": FORWARD_CHAIN, "table": "filter", "state": "present" if agent else "absent",
-                   "rules": forward4, "rules6": forward6, "jumps": [{"chain": "FORWARD", "match": ""}]})
+                   "rules": forward4, "rules6": forward6, "jumps": [{"chain": "FORWARD", "match": ""}],
+                   "purge_comment": LEGACY_COMMENT})
     chains.append({"name": NAT_CHAIN, "table": "nat", "state": "present" if agent else "absent",
-                   "rules": nat, "rules6": None, "jumps": [{"chain": "POSTROUTING", "match": ""}]})
+                   "rules": nat, "rules6": None, "jumps": [{"chain": "POSTROUTING", "match": ""}],
+                   "purge_comment": LEGACY_COMMENT})
     return chains
 
 

@@ -52,8 +52,8 @@ def allocation_table(allocation):
     return _table(header, rows)
 
 
-def _mentions(drift, allocation, host):
-    """Whether a host's peer drift (entries to add or change) concerns ``host``."""
+def _mentions(changes, allocation, host):
+    """Whether a host's pending peer changes (entries to add or change) concern ``host``."""
     entry = (allocation.get("agents") or {}).get(host) or {}
     vtep = entry.get("vtep") or {}
     keys = {str(vtep.get("ip", "")).split("/", maxsplit=1)[0], str(vtep.get("ip6") or "").split("/", maxsplit=1)[0],
@@ -62,18 +62,26 @@ def _mentions(drift, allocation, host):
         keys.update({slot.get("subnet"), slot.get("subnet6")})
     keys.discard("")
     keys.discard(None)
-    for item in (drift or {}).get("added", []) + (drift or {}).get("changed_entries", []):
-        if item.get("key") in keys:
-            return True
-    return False
+    return any(change.get("key") in keys for change in changes or [] if change.get("after") is not None)
+
+
+def _describe(changes):
+    """Pending changes of a module (its result's ``changes``) as short text."""
+    lines = []
+    for change in changes or []:
+        line = change.get("reason") or "%s %s: %s -> %s" % (change.get("kind"), change.get("key"),
+                                                           change.get("before"), change.get("after"))
+        lines.append(line)
+    return lines
 
 
 def connectivity_report(probes, allocation, drift=None, mtu=None):
     """The matrix of probes between hosts and the broken pairs with their likely cause.
 
     ``probes``: [{"from", "to", "kind", "target", "ok"}], kind "vtep", "vtep6", "mtu", "mtu+1" or
-    "docker <overlay>"; or {host: registered results of probe_plan's commands}. ``drift``: {host: {"vtep": [reasons], "peers": {added, changed_entries,
-    removed}, "agent": [what differs]}} from the roles run in check mode.
+    "docker <overlay>"; or {host: registered results of probe_plan's commands}. ``drift``: {host: {"vtep":
+    [changes], "peers": [changes], "agent": [what differs]}} from the roles run in check mode, where
+    the changes are the ``changes`` of vxlan_link and vxlan_peers.
     """
     allocation = as_allocation(allocation)
     if isinstance(probes, dict):
@@ -109,7 +117,7 @@ def connectivity_report(probes, allocation, drift=None, mtu=None):
         for host in (source, target):
             if (drift.get(host) or {}).get("vtep"):
                 causes.append("the VTEP of %s differs from the allocation (%s)"
-                              % (host, "; ".join(drift[host]["vtep"])))
+                              % (host, "; ".join(_describe(drift[host]["vtep"]))))
             if (drift.get(host) or {}).get("agent"):
                 causes.append("%s differs from the allocation: %s" % (host, "; ".join(drift[host]["agent"])))
         failed_kinds = sorted(p["kind"] for p in failed)

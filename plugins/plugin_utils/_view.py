@@ -95,7 +95,8 @@ def host_view(allocation, name):
     bridge's ``gateway`` and ``gateway6`` added, and:
     ``name``; ``enabled`` and ``disabled``, the names of the overlays the host carries and of
     those switched off; ``peers`` (see ``peers_of``); ``members``, the underlay addresses of
-    every member (who may send VXLAN packets); ``internal4`` and ``internal6``, the address
+    every member (who may send VXLAN packets); ``masters``, the underlay addresses of the
+    masters by name; ``internal4`` and ``internal6``, the address
     spaces that are overlay traffic (never masqueraded); ``ipv6``, whether any overlay has IPv6;
     ``network``, the normalised configuration.
     """
@@ -124,6 +125,7 @@ def host_view(allocation, name):
         "disabled": [o["name"] for o in network["overlays"] if not o["enabled"]],
         "peers": peers_of(allocation, name),
         "members": sorted({agents[member]["ip"] for member in agents}, key=lambda ip: ipaddress.ip_address(ip)),
+        "masters": [agents[member]["ip"] for member in sorted(agents) if agents[member]["role"] == "master"],
         "internal4": internal4,
         "internal6": internal6,
         "ipv6": bool(internal6) and any(o.get("subnet6") for o in network["overlays"]),

@@ -127,7 +127,8 @@ def test_check_mode_reports_pending_change_and_changes_nothing(lab):
     assert ("Bring up the VTEP", "h1") in changed
     assert ("Program the peers", "h1") in changed
     peers = task_results(output, "Program the peers")
-    assert {e["key"] for e in peers["h1"]["removed"]} >= {lab.allocation["agents"]["h3"]["overlays"]["dcos"]["subnet"]}
+    removed = {e["key"] for e in peers["h1"]["changes"] if e["action"] == "remove"}
+    assert removed >= {lab.allocation["agents"]["h3"]["overlays"]["dcos"]["subnet"]}
     assert {name: snapshot(host) for name, host in lab.hosts.items()} == before
 
 
@@ -159,10 +160,12 @@ def test_dropped_peer_is_purged_and_foreign_route_survives(lab):
     h1.run("ip", "route", "add", "203.0.113.0/24", "dev", "vtep1024")
     output = converge(lab, "-e", '{"exclude_peers": ["h3"]}')
     h3 = lab.allocation["agents"]["h3"]
-    removed = {(e["kind"], e["key"]) for e in task_results(output, "Program the peers")["h1"]["removed"]}
+    changes = task_results(output, "Program the peers")["h1"]["changes"]
+    removed = {(e["kind"], e["key"]) for e in changes if e["action"] == "remove"}
     assert removed == {("neighbour", _bare(h3["vtep"]["ip"])), ("neighbour", _bare(h3["vtep"]["ip6"])),
-                       ("fdb", h3["vtep"]["mac"]), ("route", h3["overlays"]["dcos"]["subnet"]),
-                       ("route", h3["overlays"]["dcos"]["subnet6"])}
+                       ("fdb", h3["vtep"]["mac"]), ("route4", h3["overlays"]["dcos"]["subnet"]),
+                       ("route6", h3["overlays"]["dcos"]["subnet6"])}
+    assert all(e["action"] == "remove" for e in changes)
     state = snapshot(h1)
     assert _bare(h3["vtep"]["ip"]) not in {e["dst"] for e in state["neigh"]}
     assert h3["vtep"]["mac"] not in {e["mac"] for e in state["fdb"]}
@@ -185,8 +188,9 @@ def test_peer_entries_changed_by_hand_are_replaced(lab):
     h1.run("bridge", "fdb", "replace", h2["vtep"]["mac"], "dev", "vtep1024", "dst", "198.18.0.200", "self", "permanent")
     assert not h1.ping(_bare(h2["vtep"]["ip"]))
     output = converge(lab)
-    changed = {(e["kind"], e["key"]) for e in task_results(output, "Program the peers")["h1"]["changed_entries"]}
-    assert changed == {("neighbour", _bare(h2["vtep"]["ip"])), ("fdb", h2["vtep"]["mac"])}
+    changes = task_results(output, "Program the peers")["h1"]["changes"]
+    assert {(e["kind"], e["key"], e["action"]) for e in changes} == {
+        ("neighbour", _bare(h2["vtep"]["ip"]), "change"), ("fdb", h2["vtep"]["mac"], "change")}
     assert snapshot(h1)["fdb"] == good["fdb"]
     assert h1.ping(_bare(h2["vtep"]["ip"]))
 
@@ -200,7 +204,8 @@ def test_changed_vni_recreates_and_says_why(lab):
                                              "addresses": [lab.allocation["agents"]["h2"]["vtep"]["ip"]]},
                         check=True)
     assert result["changed"] and result["recreated"]
-    assert result["reasons"] == ["vni: 1024 -> 1025"]
+    device = [c for c in result["changes"] if c["kind"] == "device"]
+    assert [c["reason"] for c in device] == ["vni: 1024 -> 1025"]
     assert snapshot(host) == before
 
 

@@ -56,8 +56,8 @@ def test_all_good_gives_an_all_ok_matrix():
 
 def test_missing_peer_entry_is_named_as_the_cause():
     probes = results("a1", probe_plan(ALLOCATION, "a1"), failing={("a2", "vtep"), ("a2", "vtep6"), ("a2", "mtu")})
-    drift = {"a1": {"peers": {"added": [{"kind": "neighbour", "key": "44.128.0.3", "value": "70:b3:d5:80:00:03"}],
-                              "changed_entries": []}, "vtep": [], "agent": []}}
+    drift = {"a1": {"peers": [{"kind": "neighbour", "key": "44.128.0.3", "action": "add", "before": None,
+                               "after": "70:b3:d5:80:00:03"}], "vtep": [], "agent": []}}
     report = connectivity_report(probes, ALLOCATION, drift=drift)
     assert len(report["broken"]) == 1
     assert report["broken"][0].startswith("a1 -> a2: vtep 44.128.0.3")
@@ -81,3 +81,19 @@ def test_nothing_answers_is_named_underlay():
     report = connectivity_report(results("a1", probe_plan(ALLOCATION, "a1"), failing=failing), ALLOCATION)
     assert "likely cause: underlay or firewall: VXLAN packets between a1 and a2 do not arrive" in report["broken"][0]
     assert "FAIL" in report["matrix"]
+
+
+def test_removals_alone_are_not_a_missing_peer_entry():
+    probes = results("a1", probe_plan(ALLOCATION, "a1"), failing={("a2", "vtep"), ("a2", "vtep6"), ("a2", "mtu")})
+    drift = {"a1": {"peers": [{"kind": "neighbour", "key": "44.128.0.3", "action": "remove",
+                               "before": "70:b3:d5:80:00:03", "after": None}], "vtep": [], "agent": []}}
+    report = connectivity_report(probes, ALLOCATION, drift=drift)
+    assert "missing or wrong peer entry" not in report["broken"][0]
+
+
+def test_vtep_drift_is_named_with_its_reason():
+    probes = results("a1", probe_plan(ALLOCATION, "a1"), failing={("a2", "vtep")})
+    drift = {"a2": {"vtep": [{"kind": "device", "key": "vtep1024", "action": "change", "before": {"vni": 1025},
+                              "after": {"vni": 1024}, "reason": "vni: 1025 -> 1024"}], "peers": [], "agent": []}}
+    report = connectivity_report(probes, ALLOCATION, drift=drift)
+    assert "the VTEP of a2 differs from the allocation (vni: 1025 -> 1024)" in report["broken"][0]

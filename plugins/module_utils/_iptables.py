@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Private helper of mesos.overlay's modules: a firewall chain owned whole, planned then applied.
+
+The table is read with ``iptables-save`` (``ip6tables-save``), the differences are planned as
+data, and the plan is applied in one ``iptables-restore --noflush`` transaction per family:
+the chain is declared (which creates or flushes it) and refilled, and the jumps into it are
+put back in first place, atomically. Rules are compared in the form iptables-save prints.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import shlex
+
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
+
+TABLES = ("filter", "nat", "mangle", "raw")
+FAMILIES = {4: ("iptables-save", "iptables-restore"), 6: ("ip6tables-save", "ip6tables-restore")}
+CHAIN_RE = re.compile(r"^[A-Za-z0-9_.-]{1,28}$")
+
+
+def normalize_rule(text):
+    """A rule with its whitespace collapsed and its words re-quoted as iptables-save does."""
+    try:
+        words = shlex.split(str(text))
+    except ValueError as exc:
+        raise ParameterError("rules: %r is not a rule (%s)" % (text, exc))
+    return " ".join('"%s"' % word if (" " in word or not word) else word for word in words)
+
+
+def target_of(rule):
+    """The chain or target a rule jumps to (-j/--jump, -g/--goto), or None."""
+    words = shlex.split(rule)
+    for position, word in enumerate(words[:-1]):
+        if word in ("-j", "--jump", "-g", "--goto"):
+            return words[position + 1]
+    return None
+
+
+def comment_of(rule):
+    words = shlex.split(rule)
+    for position, word in enumerate(words[:-1]):
+        if word == "--comment":
+            return words[position + 1]
+    return None
+
+
+def parse_save(text, table):
+    """{chain: [rule, ...]} of one table in iptables-save output (built-in and user chains)."""
+    chains = {}
+    current = None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("*"):
+            current = line[1:]
+            continue
+        if current != table or not line or line.startswith("#"):
+            continue
+        if line.startswith(":"):
+            chains.setdefault(line[1:].split()[0], [])
+        elif line.startswith("-A "):
+            _, chain, rule = (line.split(" ", 2) + [""])[:3]
+            chains.setdefault(chain, []).append(normalize_rule(rule))
+    return chains
+
+
+class FirewallChain:
+    """One chain in one table, IPv4 and IPv6, with the jumps into it."""
+
+    def __init__(self, name, table, rules, rules6, jumps, state="present", legacy_comment=None):
+        if not CHAIN_RE.match(name or ""):
+            raise ParameterError("name: %r is not a chain name (letters, digits, '_', '.', '-', at most 28)" % name)
+        if table not in TABLES:
+            raise ParameterError("table: %r is not one of %s" % (table, ", ".join(TABLES)))
+        self.name = name
+        self.table = table
+        self.state = state
+        self.legacy_comment = legacy_comment or None
+        self.wanted = {4: None if rules is None else [normalize_rule(r) for r in rules],
+                       6: None if rules6 is None else [normalize_rule(r) for r in rules6]}
+        self.jumps = []
+        for position, jump in enumerate(jumps or []):
+            parent = (jump or {}).get("chain")
+            if not CHAIN_RE.match(parent or ""):
+                raise ParameterError("jumps[%d].chain: %r is not a chain name" % (position, parent))
+            match = normalize_rule((jump or {}).get("match") or "")
+            if target_of(match + " -j X") != "X":
+                raise ParameterError("jumps[%d].match: %r must only match, not jump" % (position, jump.get("match")))
+            self.jumps.append((parent, (match + " -j " + name).strip()))
+
+    def present_in(self, family):
+        return self.state == "present" and self.wanted[family] is not None
+
+    def plan(self, family, chains):
+        """(Plan, restore script or None) that makes the table ``chains`` (parse_save) as wanted."""
+        plan = Plan()
+        label = "ipv%d %s" % (family, self.table)
+        lines = []
+        have = chains.get(self.name)
+        references = {parent: [rule for rule in rules if target_of(rule) == self.name]
+                      for parent, rules in chains.items() if parent != self.name}
+        if not self.present_in(family):
+            if have is None:
+                return plan, None
+            for parent in sorted(references):
+                for rule in references[parent]:
+                    plan.add("jump", "%s %s" % (label, parent), rule, None)
+                    lines.append("-D %s %s" % (parent, rule))
+            plan.add("chain", "%s %s" % (label, self.name), have, None)
+            lines += ["-F %s" % self.name, "-X %s" % self.name]
+            return plan, self._script(lines)
+        want = self.wanted[family]
+        if have != want:
+            plan.add("chain", "%s %s" % (label, self.name), have, want)
+            lines.append(":%s - [0:0]" % self.name)
+            lines += ["-A %s %s" % (self.name, rule) if rule else "-A %s" % self.name for rule in want]
+        for parent, jump in self.jumps:
+            if parent not in chains:
+                raise ParameterError("jumps: the chain %s does not exist in the %s table (IPv%d)"
+                                     % (parent, self.table, family))
+            ours = references.get(parent, [])
+            rules = chains[parent]
+            if rules[:1] != [jump] or len(ours) != 1:
+                plan.add("jump", "%s %s" % (label, parent), ours or None, [jump],
+                         reason="the jump to %s must be the first rule of %s" % (self.name, parent))
+                lines += ["-D %s %s" % (parent, rule) for rule in ours]
+                lines.append("-I %s 1 %s" % (parent, jump))
+        if self.legacy_comment:
+            for parent in sorted({parent for parent, _ in self.jumps}):
+                for rule in chains.get(parent, []):
+                    comment = comment_of(rule) or ""
+                    if target_of(rule) != self.name and comment.startswith(self.legacy_comment):
+                        plan.add("rule", "%s %s" % (label, parent), rule, None,
+                                 reason="a rule an earlier version wrote outside its chains")
+                        lines.append("-D %s %s" % (parent, rule))
+        return plan, (self._script(lines) if lines else None)
+
+    def _script(self, lines):
+        return "*%s\n%s\nCOMMIT\n" % (self.table, "\n".join(lines))
