@@ -131,6 +131,12 @@ def _network(option, value, version):
     return str(network)
 
 
+def _text(value):
+    if isinstance(value, list):
+        return ", ".join(value) or "none"
+    return value
+
+
 class DockerNetwork:
     """Reads the named network, plans what differs from the options, then applies the plan."""
 
@@ -205,7 +211,7 @@ class DockerNetwork:
         plan = self.plan(before, want)
         options = plan.of_kind("option")
         if options and not self.params["force"]:
-            lines = ["%s: %s (wanted %s)" % (c.key, c.before, c.after) for c in options]
+            lines = ["%s: %s (wanted %s)" % (c.key, _text(c.before), _text(c.after)) for c in options]
             self.module.fail_json(msg="Docker network %s exists but differs: %s. Remove it, or set force=true to "
                                       "recreate it" % (self.name, "; ".join(lines)), changes=plan.as_result())
         if plan and existing is not None:

@@ -451,7 +451,7 @@ def normalize_state(state):
                            "(a dictionary with a 'members' or 'agents' dictionary)")
     if isinstance(state.get("state"), dict):
         return normalize_state(state["state"])
-    version = state.get("format", 1)
+    version = state.get("format", STATE_FORMAT if "members" in state else 1)
     if version not in (1, STATE_FORMAT):
         raise _field_error("state.format", version, "is not a state format this version reads (1 or %d): "
                            "was it written by a newer mesos.overlay?" % STATE_FORMAT)

@@ -1,0 +1,193 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""host_view and the rendering of every file and chain, from the allocation or a saved state."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import (
+    AllocationError, allocate, normalize_state)
+from ansible_collections.mesos.overlay.plugins.plugin_utils._render import (
+    cni_files, firewall_chains, mesos_files, module_network)
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation, host_view
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
+DUAL = {
+    "vtep_subnet": "44.128.0.0/20", "vtep_subnet6": "fd01:a::/64", "vtep_mac_oui": "70:B3:D5:00:00:00",
+    "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24, "subnet6": "fd01:b::/64", "prefix6": 80},
+                 {"name": "old", "subnet": "10.0.0.0/8", "prefix": 24, "enabled": False}],
+}
+MEMBERS = [{"name": "m1", "ip": "192.0.2.1", "role": "master"},
+           {"name": "a1", "ip": "192.0.2.2", "role": "agent"},
+           {"name": "a2", "ip": "192.0.2.3", "role": "agent"}]
+SETTINGS = {"config_dir": "/etc/mesos-overlay", "module_library": "/usr/lib/mesos/modules/libx.so",
+            "module_flavour": "helper", "master_flags_dir": "/etc/mesos-master", "agent_flags_dir": "/etc/mesos-slave",
+            "replicated_log_dir": "/var/lib/mesos/log", "master_address": "192.0.2.1:5050",
+            "cni_dir": "/var/lib/mesos/cni/config", "cni_plugins_dir": "/usr/lib/cni",
+            "isolation": ["filesystem/linux", "docker/runtime"], "mtu": 1420, "docker_networks": True}
+
+
+@pytest.fixture(name="allocation")
+def fixture_allocation():
+    return allocate(DUAL, MEMBERS)
+
+
+def load(name):
+    with open(os.path.join(FIXTURES, name)) as handle:
+        return json.load(handle)
+
+
+# --- a state file of 1.0.0 ------------------------------------------------------------------
+
+def test_a_state_file_of_1_0_0_loads_unchanged():
+    """tests/unit/fixtures/state-1.0.0.json was written by mesos.overlay 1.0.0's state role."""
+    old = load("state-1.0.0.json")
+    assert "format" not in old
+    assert as_allocation(old)["agents"] == load("agents-1.0.0.json")
+    members = [{"name": n, "ip": e["ip"], "role": e["role"]} for n, e in old["agents"].items()]
+    again = allocate(old["network"], members, state=old)
+    assert again["agents"] == load("agents-1.0.0.json")
+    # The next write is format 2, and it reads back the same.
+    assert again["state"]["format"] == 2
+    assert as_allocation(json.loads(json.dumps(again["state"])))["agents"] == again["agents"]
+
+
+def test_normalize_state_of_a_result_is_its_state(allocation):
+    assert normalize_state(allocation) == allocation["state"]
+
+
+# --- host_view --------------------------------------------------------------------------------
+
+def test_view_of_an_agent(allocation):
+    view = host_view(allocation, "a1")
+    assert view["vtep"] == {"name": "vtep1024", "vni": 1024, "ip": "44.128.0.2/20", "ip6": "fd01:a::2/64",
+                            "mac": "70:b3:d5:80:00:02"}
+    assert view["overlays"]["dcos"]["mesos_bridge"] == {"name": "m-dcos", "ip": "9.0.1.0/25", "ip6": "fd01:b:0:0:1::/81",
+                                                        "gateway": "9.0.1.1", "gateway6": "fd01:b::1:0:0:1"}
+    assert view["overlays"]["dcos"]["docker_bridge"]["gateway"] == "9.0.1.129"
+    assert view["enabled"] == ["dcos"] and view["disabled"] == ["old"]
+    assert [p["name"] for p in view["peers"]] == ["a2", "m1"]
+    assert view["members"] == ["192.0.2.1", "192.0.2.2", "192.0.2.3"]
+    assert view["masters"] == ["192.0.2.1"]
+    assert view["internal4"] == ["44.128.0.0/20", "9.0.0.0/8", "10.0.0.0/8"]
+    assert view["internal6"] == ["fd01:a::/64", "fd01:b::/64"]
+    assert view["ipv6"] is True
+
+
+def test_view_from_the_saved_state_equals_the_view_from_the_allocation(allocation):
+    saved = json.loads(json.dumps(allocation["state"]))
+    for name in ("m1", "a1", "a2"):
+        assert host_view(saved, name) == host_view(allocation, name)
+
+
+def test_view_of_a_master_has_no_bridges(allocation):
+    view = host_view(allocation, "m1")
+    assert view["overlays"]["dcos"]["mesos_bridge"] is None
+    assert view["overlays"]["dcos"]["subnet"] == "9.0.0.0/24"
+
+
+def test_error_view_of_a_stranger(allocation):
+    with pytest.raises(AllocationError, match=r"name: 'zz' has no entry in the allocation"):
+        host_view(allocation, "zz")
+
+
+def test_error_view_of_nothing():
+    with pytest.raises(AllocationError, match=r"allocation: \{\} is empty"):
+        host_view({}, "a1")
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+def test_cni_files_of_an_agent_and_of_a_master(allocation):
+    files = cni_files(host_view(allocation, "a1"), "/cni", mtu=1400)
+    assert list(files) == ["/cni/dcos.conf"]
+    config = json.loads(files["/cni/dcos.conf"])
+    assert config["mtu"] == 1400 and config["ipam"]["ranges"][0] == [{"subnet": "9.0.1.0/25"}]
+    assert files["/cni/dcos.conf"].endswith("}\n")
+    assert cni_files(host_view(allocation, "m1"), "/cni") == {}
+
+
+def test_error_cni_mtu(allocation):
+    with pytest.raises(AllocationError, match=r"mtu: 'big' is not an integer"):
+        cni_files(host_view(allocation, "a1"), "/cni", mtu="big")
+
+
+def test_module_network_has_enabled_overlays_and_no_nulls(allocation):
+    assert module_network(host_view(allocation, "m1")) == {
+        "vtep_subnet": "44.128.0.0/20", "vtep_subnet6": "fd01:a::/64", "vtep_mac_oui": "70:B3:D5:00:00:00",
+        "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24, "subnet6": "fd01:b::/64", "prefix6": 80}]}
+
+
+def test_mesos_files_of_a_master_helper(allocation):
+    files = mesos_files(host_view(allocation, "m1"), SETTINGS)
+    assert sorted(files) == ["/etc/mesos-master/modules", "/etc/mesos-overlay/master_modules.json",
+                             "/etc/mesos-overlay/overlay-config.json"]
+    modules = json.loads(files["/etc/mesos-overlay/master_modules.json"])
+    assert modules == {"libraries": [{"file": "/usr/lib/mesos/modules/libx.so", "modules": [
+        {"name": "com_mesosphere_mesos_MasterOverlayHelper",
+         "parameters": [{"key": "overlays", "value": "/etc/mesos-overlay/overlay-config.json"}]}]}]}
+    assert files["/etc/mesos-master/modules"] == "file:///etc/mesos-overlay/master_modules.json\n"
+
+
+def test_mesos_files_of_a_master_manager(allocation):
+    files = mesos_files(host_view(allocation, "m1"), dict(SETTINGS, module_flavour="manager"))
+    config = json.loads(files["/etc/mesos-overlay/master-config.json"])
+    assert config["replicated_log_dir"] == "/var/lib/mesos/log" and config["network"]["vtep_subnet"] == "44.128.0.0/20"
+
+
+def test_mesos_files_of_an_agent(allocation):
+    files = mesos_files(host_view(allocation, "a1"), SETTINGS)
+    assert files["/etc/mesos-slave/isolation"] == "filesystem/linux,docker/runtime,network/cni\n"
+    assert files["/etc/mesos-slave/network_cni_config_dir"] == "/var/lib/mesos/cni/config\n"
+    modules = json.loads(files["/etc/mesos-overlay/agent_modules.json"])
+    assert modules["libraries"][0]["modules"][0]["parameters"][0] == {"key": "master", "value": "192.0.2.1:5050"}
+    manager = mesos_files(host_view(allocation, "a1"), dict(SETTINGS, module_flavour="manager"))
+    agent_config = json.loads(manager["/etc/mesos-overlay/agent-config.json"])
+    assert agent_config["network_config"] == {"allocate_subnet": True, "mesos_bridge": True, "docker_bridge": True,
+                                              "overlay_mtu": 1420, "enable_ipv6": True}
+
+
+@pytest.mark.parametrize("settings, message", [
+    (dict(SETTINGS, module_flavour="other"), r"mesos_overlay_module_flavour: 'other' must be one of helper, manager"),
+    (dict(SETTINGS, cni_dir=""), r"settings.cni_dir: '' is required for a agent"),
+    (dict(SETTINGS, isolation=["ok", 3]), r"mesos_overlay_agent_isolation: \['ok', 3\] must be a list"),
+])
+def test_error_mesos_settings(allocation, settings, message):
+    with pytest.raises(AllocationError, match=message):
+        mesos_files(host_view(allocation, "a1"), settings)
+
+
+def test_firewall_chains_of_an_agent(allocation):
+    chains = {c["name"]: c for c in firewall_chains(host_view(allocation, "a1"), vxlan_port=64000)}
+    assert chains["MESOS-OVERLAY-VXLAN"]["rules"] == ["-s 192.0.2.1/32 -j ACCEPT", "-s 192.0.2.2/32 -j ACCEPT",
+                                                      "-s 192.0.2.3/32 -j ACCEPT", "-j DROP"]
+    assert chains["MESOS-OVERLAY-VXLAN"]["jumps"] == [{"chain": "INPUT", "match": "-p udp -m udp --dport 64000"}]
+    # Disabled overlays have no rules; the whole enabled overlay is forwarded, not only this slice.
+    assert chains["MESOS-OVERLAY-FORWARD"]["rules"] == ["-s 9.0.0.0/8 -j ACCEPT", "-d 9.0.0.0/8 -j ACCEPT"]
+    assert chains["MESOS-OVERLAY-FORWARD"]["rules6"] == ["-s fd01:b::/64 -j ACCEPT", "-d fd01:b::/64 -j ACCEPT"]
+    assert chains["MESOS-OVERLAY-NAT"]["rules"] == [
+        "-s 9.0.0.0/8 -d 44.128.0.0/20 -j RETURN", "-s 9.0.0.0/8 -d 9.0.0.0/8 -j RETURN",
+        "-s 9.0.0.0/8 -d 10.0.0.0/8 -j RETURN", "-s 9.0.0.0/8 -j MASQUERADE"]
+    assert all(c["state"] == "present" for c in chains.values())
+
+
+def test_firewall_chains_of_a_master_and_with_the_vxlan_firewall_off(allocation):
+    chains = {c["name"]: c["state"] for c in firewall_chains(host_view(allocation, "m1"), vxlan_firewall=False)}
+    assert chains == {"MESOS-OVERLAY-VXLAN": "absent", "MESOS-OVERLAY-FORWARD": "absent", "MESOS-OVERLAY-NAT": "absent"}
+
+
+def test_error_firewall_port(allocation):
+    with pytest.raises(AllocationError, match=r"vxlan_port: 0 is out of range 1-65535"):
+        firewall_chains(host_view(allocation, "a1"), vxlan_port=0)
+
+
+def test_error_not_a_view(allocation):
+    with pytest.raises(AllocationError, match=r"view: 'dict' is not a host view"):
+        cni_files(allocation, "/cni")
