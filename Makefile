@@ -8,9 +8,10 @@ DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv do
 # Molecule and ansible-playbook must be the venv's.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test deps venv units integration sanity lint build-check molecule docker-engine image bench clean lab lab-down
+.PHONY: test deps venv venv-current units units-current integration sanity sanity-current lint build-check molecule \
+	docker-engine image bench clean lab lab-down
 
-test: deps venv units integration sanity lint build-check molecule
+test: deps venv venv-current units units-current integration sanity sanity-current lint build-check molecule
 	@echo "make test: all checks passed"
 
 deps:
@@ -26,8 +27,29 @@ $(VENV)/.installed: requirements-test.txt
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+# Unit tests with the branch coverage of the modules and module_utils (every branch that
+# decides a change is exercised on recorded answers).
+COVERAGE := --cov=ansible_collections.mesos.overlay.plugins.modules \
+	--cov=ansible_collections.mesos.overlay.plugins.module_utils --cov-branch --cov-report=term-missing:skip-covered
 units: venv
-	$(PYTHON) -m pytest tests/unit
+	$(PYTHON) -m pytest tests/unit $(COVERAGE)
+
+# The current Ansible: ansible-core 2.21 needs Python 3.12 or later (pyenv's 3.13).
+VENV_CURRENT ?= .venv-current
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)
+PYTHON313 ?= $(lastword $(sort $(wildcard $(PYENV_ROOT)/versions/3.13*/bin/python3.13)))
+venv-current: $(VENV_CURRENT)/.installed
+$(VENV_CURRENT)/.installed: requirements-current.txt
+	@test -x "$(PYTHON313)" || { echo "Python 3.13 not found under $(PYENV_ROOT)/versions (set PYTHON313)"; exit 1; }
+	$(PYTHON313) -m venv $(VENV_CURRENT)
+	$(VENV_CURRENT)/bin/pip install -q --disable-pip-version-check -r requirements-current.txt
+	touch $@
+
+units-current: venv-current
+	$(abspath $(VENV_CURRENT))/bin/python -m pytest tests/unit -q
+
+sanity-current: venv-current
+	PYTHON=$(abspath $(VENV_CURRENT))/bin/python tests/sanity.sh
 
 integration: venv docker-engine
 	@if [ -d tests/integration ] && ls tests/integration/test_*.py >/dev/null 2>&1; then \
@@ -90,4 +112,4 @@ lab-down: venv
 	$(BIN)/molecule destroy -s lab
 
 clean:
-	rm -rf $(VENV) tests/output .pytest_cache
+	rm -rf $(VENV) $(VENV_CURRENT) tests/output .pytest_cache

@@ -25,7 +25,7 @@ options:
 EXAMPLES = r"""
 - name: Show the allocation
   ansible.builtin.debug:
-    msg: "{{ (mesos_overlay_allocation | mesos.overlay.allocation_table).splitlines() }}"
+    msg: "{{ mesos_overlay_allocation | mesos.overlay.allocation_table }}"
 """
 
 RETURN = r"""

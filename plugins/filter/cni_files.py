@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: cni_files
 short_description: The CNI config files of every enabled overlay on an agent
-version_added: 1.1.0
+version_added: 2.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
   - From a host's view (M(mesos.overlay.host_view#filter)), one CNI config per enabled overlay, path to text, as

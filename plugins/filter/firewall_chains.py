@@ -10,13 +10,13 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: firewall_chains
 short_description: The overlay's firewall chains on a host, as mesos.overlay.firewall_chain takes them
-version_added: 1.1.0
+version_added: 2.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
   - From a host's view (M(mesos.overlay.host_view#filter)), the overlay's chains, one item per chain.
   - C(MESOS-OVERLAY-VXLAN) (filter table, jumped to from C(INPUT) for the VXLAN port) accepts the underlay addresses
     of members and drops everyone else; absent when O(vxlan_firewall=false).
-  - On agents, C(MESOS-OVERLAY-FORWARD) (filter, from C(FORWARD)) accepts traffic from and to every enabled overlay,
+  - On agents, C(MESOS-OVERLAY-FORWARD) (filter, from C(DOCKER-USER) where Docker runs, else from C(FORWARD)) accepts traffic from and to every enabled overlay,
     IPv4 and IPv6; C(MESOS-OVERLAY-NAT) (nat, from C(POSTROUTING)) leaves traffic between overlay address spaces
     alone and masquerades the rest. Both are absent on masters.
 options:

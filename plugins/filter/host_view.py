@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: host_view
 short_description: Everything one host of the overlay is configured from
-version_added: 1.1.0
+version_added: 2.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
   - Derives a host's view from a result of M(mesos.overlay.allocate#filter) or from the state saved on the masters

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: mesos_files
 short_description: The Mesos module configs and flag files of a master or an agent
-version_added: 1.1.0
+version_added: 2.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
   - From a host's view (M(mesos.overlay.host_view#filter)), the files the Mesos master or agent reads, each path with

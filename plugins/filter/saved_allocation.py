@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: saved_allocation
 short_description: The allocation a saved state holds, in the shape the allocate filter returns
-version_added: 1.1.0
+version_added: 2.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
   - The state the masters keep holds only what was allocated. This filter derives from it, without allocating

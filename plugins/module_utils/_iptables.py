@@ -64,7 +64,7 @@ def parse_save(text, table):
         if line.startswith(":"):
             chains.setdefault(line[1:].split()[0], [])
         elif line.startswith("-A "):
-            _, chain, rule = (line.split(" ", 2) + [""])[:3]
+            chain, rule = (line.split(" ", 2) + [""])[1:3]
             chains.setdefault(chain, []).append(normalize_rule(rule))
     return chains
 
@@ -88,10 +88,13 @@ class FirewallChain:
             parent = (jump or {}).get("chain")
             if not CHAIN_RE.match(parent or ""):
                 raise ParameterError("jumps[%d].chain: %r is not a chain name" % (position, parent))
+            prefer = (jump or {}).get("prefer") or None
+            if prefer is not None and not CHAIN_RE.match(prefer):
+                raise ParameterError("jumps[%d].prefer: %r is not a chain name" % (position, prefer))
             match = normalize_rule((jump or {}).get("match") or "")
             if target_of(match + " -j X") != "X":
                 raise ParameterError("jumps[%d].match: %r must only match, not jump" % (position, jump.get("match")))
-            self.jumps.append((parent, (match + " -j " + name).strip()))
+            self.jumps.append((parent, prefer, (match + " -j " + name).strip()))
 
     def present_in(self, family):
         return self.state == "present" and self.wanted[family] is not None
@@ -119,10 +122,19 @@ class FirewallChain:
             plan.add("chain", "%s %s" % (label, self.name), have, want)
             lines.append(":%s - [0:0]" % self.name)
             lines += ["-A %s %s" % (self.name, rule) if rule else "-A %s" % self.name for rule in want]
-        for parent, jump in self.jumps:
+        for wanted_parent, prefer, jump in self.jumps:
+            # A preferred chain (Docker's DOCKER-USER) is used when it exists; the jump then
+            # leaves the other one.
+            parent = prefer if prefer in chains else wanted_parent
             if parent not in chains:
                 raise ParameterError("jumps: the chain %s does not exist in the %s table (IPv%d)"
                                      % (parent, self.table, family))
+            other = wanted_parent if parent == prefer else prefer
+            stale = [rule for rule in references.get(other, []) if rule == jump] if other else []
+            if stale:
+                plan.add("jump", "%s %s" % (label, other), stale, None,
+                         reason="the jump to %s belongs in %s" % (self.name, parent))
+                lines += ["-D %s %s" % (other, rule) for rule in stale]
             ours = references.get(parent, [])
             rules = chains[parent]
             if rules[:1] != [jump] or len(ours) != 1:
@@ -131,7 +143,7 @@ class FirewallChain:
                 lines += ["-D %s %s" % (parent, rule) for rule in ours]
                 lines.append("-I %s 1 %s" % (parent, jump))
         if self.legacy_comment:
-            for parent in sorted({parent for parent, _ in self.jumps}):
+            for parent in sorted({jump[0] for jump in self.jumps} | {jump[1] for jump in self.jumps if jump[1]}):
                 for rule in chains.get(parent, []):
                     comment = comment_of(rule) or ""
                     if target_of(rule) != self.name and comment.startswith(self.legacy_comment):

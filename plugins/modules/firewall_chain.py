@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: firewall_chain
 short_description: An iptables chain owned whole, IPv4 and IPv6, with the jumps into it
-version_added: 1.1.0
+version_added: 2.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
   - Makes one chain of one table hold exactly the rules given, in order, and keeps the jump into it as the first
@@ -55,6 +55,12 @@ options:
         description: What the jump matches (for example C(-p udp -m udp --dport 64000)); empty for every packet.
         type: str
         default: ""
+      prefer:
+        description:
+          - A chain to jump from instead of O(jumps[].chain) whenever it exists in the table, for example C(DOCKER-USER),
+            which Docker evaluates first from C(FORWARD) and never reorders, while it puts its own rules above any
+            other rule of C(FORWARD) each time it starts. A jump left in the other chain is removed.
+        type: str
   purge_comment:
     description:
       - Rules of the chains in O(jumps) whose comment starts with this text are removed (rules that an earlier
@@ -182,6 +188,7 @@ def main():
             jumps=dict(type="list", elements="dict", default=[], options=dict(
                 chain=dict(type="str", required=True),
                 match=dict(type="str", default=""),
+                prefer=dict(type="str"),
             )),
             purge_comment=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),

@@ -26,7 +26,7 @@ description:
   - Runs C(ip) and C(bridge) from iproute2 with argument lists and reads their JSON output. Reads every entry,
     computes the changes as data, then applies them; check mode and diff come from that plan.
   - In check mode, a device that does not exist yet (M(mesos.overlay.vxlan_link) would create it in the same run)
-    is taken as empty: every entry is reported as to be added.
+    is taken as empty, and every entry is reported as to be added.
 options:
   device:
     description: The VTEP device, which must exist (see M(mesos.overlay.vxlan_link)).

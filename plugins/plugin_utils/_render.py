@@ -180,7 +180,8 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXL
 
     ``MESOS-OVERLAY-VXLAN`` (filter, from INPUT for the VXLAN port): members' underlay
     addresses accepted, anyone else dropped; absent when ``vxlan_firewall`` is off.
-    On agents, ``MESOS-OVERLAY-FORWARD`` (filter, from FORWARD): traffic from and to every
+    On agents, ``MESOS-OVERLAY-FORWARD`` (filter, from DOCKER-USER where Docker runs, which
+    Docker evaluates first and never reorders, else from FORWARD): traffic from and to every
     enabled overlay accepted, IPv4 and IPv6; ``MESOS-OVERLAY-NAT`` (nat, from POSTROUTING):
     overlay traffic to the overlay address spaces left alone, the rest masqueraded.
     Rules are written the way iptables-save prints them, so that a converged host compares equal.
@@ -215,7 +216,8 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXL
         if overlay.get("subnet6"):
             forward6 += ["-s %s -j ACCEPT" % overlay["subnet6"], "-d %s -j ACCEPT" % overlay["subnet6"]]
     chains.append({"name": FORWARD_CHAIN, "table": "filter", "state": "present" if agent else "absent",
-                   "rules": forward4, "rules6": forward6, "jumps": [{"chain": "FORWARD", "match": ""}],
+                   "rules": forward4, "rules6": forward6,
+                   "jumps": [{"chain": "FORWARD", "match": "", "prefer": "DOCKER-USER"}],
                    "purge_comment": LEGACY_COMMENT})
     chains.append({"name": NAT_CHAIN, "table": "nat", "state": "present" if agent else "absent",
                    "rules": nat, "rules6": None, "jumps": [{"chain": "POSTROUTING", "match": ""}],

@@ -69,9 +69,8 @@ def _describe(changes):
     """Pending changes of a module (its result's ``changes``) as short text."""
     lines = []
     for change in changes or []:
-        line = change.get("reason") or "%s %s: %s -> %s" % (change.get("kind"), change.get("key"),
-                                                           change.get("before"), change.get("after"))
-        lines.append(line)
+        default = "%s %s: %s -> %s" % (change.get("kind"), change.get("key"), change.get("before"), change.get("after"))
+        lines.append(change.get("reason") or default)
     return lines
 
 

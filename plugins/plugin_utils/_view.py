@@ -124,7 +124,7 @@ def host_view(allocation, name):
         "enabled": [o["name"] for o in network["overlays"] if o["enabled"] and o["name"] in overlays],
         "disabled": [o["name"] for o in network["overlays"] if not o["enabled"]],
         "peers": peers_of(allocation, name),
-        "members": sorted({agents[member]["ip"] for member in agents}, key=lambda ip: ipaddress.ip_address(ip)),
+        "members": sorted({agents[member]["ip"] for member in agents}, key=ipaddress.ip_address),
         "masters": [agents[member]["ip"] for member in sorted(agents) if agents[member]["role"] == "master"],
         "internal4": internal4,
         "internal6": internal6,

@@ -83,6 +83,28 @@ def test_a_missing_chain_is_created_with_its_jump_and_rules_of_an_earlier_versio
     assert module.ran == ["/sbin/iptables-restore -w --noflush", "/sbin/ip6tables-restore -w --noflush"]
 
 
+DOCKER_FORWARD = recorded("iptables-filter.txt").replace(
+    ":OUTPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n:MESOS-OVERLAY-FORWARD - [0:0]").replace(
+    "-A FORWARD -s 9.0.0.0/8", "-A FORWARD -j DOCKER-USER\n-A FORWARD -j MESOS-OVERLAY-FORWARD\n-A FORWARD -s 9.0.0.0/8")
+FORWARD = {"name": "MESOS-OVERLAY-FORWARD", "rules": [], "rules6": None,
+           "jumps": [{"chain": "FORWARD", "match": "", "prefer": "DOCKER-USER"}]}
+
+
+def test_where_docker_runs_the_jump_moves_to_docker_user():
+    module, result = run(FORWARD, reads=answers(filter4=DOCKER_FORWARD))
+    assert [(c["kind"], c["key"], c["action"]) for c in result["changes"]] == [
+        ("jump", "ipv4 filter FORWARD", "remove"), ("jump", "ipv4 filter DOCKER-USER", "add")]
+    assert module.stdin == ["*filter\n-D FORWARD -j MESOS-OVERLAY-FORWARD\n-I DOCKER-USER 1 -j MESOS-OVERLAY-FORWARD\n"
+                            "COMMIT\n"]
+
+
+def test_a_jump_in_docker_user_is_converged_whatever_docker_put_first_in_forward():
+    saved = DOCKER_FORWARD.replace("-A FORWARD -j MESOS-OVERLAY-FORWARD\n", "").replace(
+        "COMMIT", "-A DOCKER-USER -j MESOS-OVERLAY-FORWARD\nCOMMIT")
+    module, result = run(FORWARD, reads=answers(filter4=saved))
+    assert not result["changed"]
+
+
 def test_absent_removes_jumps_and_chain():
     module, result = run({"state": "absent"})
     assert module.stdin == ["*filter\n-D INPUT -p udp -m udp --dport 64000 -j MESOS-OVERLAY-VXLAN\n"

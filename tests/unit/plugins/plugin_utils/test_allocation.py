@@ -2,7 +2,7 @@
 # Copyright (c) 2026, mesos.overlay contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The allocation rules and validations of design.md, one test each."""
+"""The allocation rules and validations of the allocate filter, one test each."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -56,7 +56,7 @@ def raises(match, config, members=None, **kwargs):
         allocate(config, [] if members is None else members, **kwargs)
 
 
-# --- worked examples of design.md -------------------------------------------------------
+# --- worked examples of the README ----------------------------------------------------------
 
 def test_first_master_gets_first_vtep_address_and_first_slice():
     result = allocate(BASE, [master("m1", 1), agent("a1", 2)])

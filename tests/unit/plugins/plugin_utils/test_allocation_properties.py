@@ -2,7 +2,7 @@
 # Copyright (c) 2026, mesos.overlay contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Random histories of a cluster: the guarantees of design.md hold after every step."""
+"""Random histories of a cluster: the guarantees of the allocate filter (stable, deterministic, no duplicates) hold after every step."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type

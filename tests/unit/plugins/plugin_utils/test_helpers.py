@@ -13,13 +13,14 @@ import json
 import pytest
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import (
-    AllocationError, allocate, merge_states, normalize_state)
+    AllocationError, allocate, merge_states)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_config as _cni_config
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view, peers_of
 
 
 def cni_config(allocation, name, overlay, **kwargs):
     return _cni_config(host_view(allocation, name), overlay, **kwargs)
+
 
 DUAL = {
     "vtep_subnet": "44.128.0.0/20",

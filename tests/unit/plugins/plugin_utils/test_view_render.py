@@ -169,6 +169,7 @@ def test_firewall_chains_of_an_agent(allocation):
     assert chains["MESOS-OVERLAY-VXLAN"]["rules"] == ["-s 192.0.2.1/32 -j ACCEPT", "-s 192.0.2.2/32 -j ACCEPT",
                                                       "-s 192.0.2.3/32 -j ACCEPT", "-j DROP"]
     assert chains["MESOS-OVERLAY-VXLAN"]["jumps"] == [{"chain": "INPUT", "match": "-p udp -m udp --dport 64000"}]
+    assert chains["MESOS-OVERLAY-FORWARD"]["jumps"] == [{"chain": "FORWARD", "match": "", "prefer": "DOCKER-USER"}]
     # Disabled overlays have no rules; the whole enabled overlay is forwarded, not only this slice.
     assert chains["MESOS-OVERLAY-FORWARD"]["rules"] == ["-s 9.0.0.0/8 -j ACCEPT", "-d 9.0.0.0/8 -j ACCEPT"]
     assert chains["MESOS-OVERLAY-FORWARD"]["rules6"] == ["-s fd01:b::/64 -j ACCEPT", "-d fd01:b::/64 -j ACCEPT"]
