@@ -145,3 +145,12 @@ def test_ipv6_rules_on_a_host_without_ip6tables_are_an_error():
 def test_bad_options_are_named(params, message):
     with pytest.raises(ParameterError, match=message):
         run(params)
+
+
+def test_a_refused_transaction_fails_naming_the_chain_and_nothing_half_applied():
+    from .fakes import Failed
+    module = FakeModule(dict(VXLAN, rules=["-j DROP"]), answers=answers())
+    module.run_command = lambda argv, **kw: (
+        FakeModule.run_command(module, argv) if argv[0].endswith("-save") else (1, "", "iptables-restore: line 2 failed"))
+    with pytest.raises(Failed, match=r"iptables-restore refused the change of MESOS-OVERLAY-VXLAN: .*line 2 failed"):
+        FirewallChainModule(module).run()
