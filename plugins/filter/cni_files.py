@@ -32,6 +32,11 @@ options:
     description: Wrap each config in the C(mesos-cni-port-mapper) plugin.
     type: bool
     default: false
+  ipam_dir:
+    description:
+      - Where the C(host-local) IPAM plugin keeps its leases (its C(dataDir)). A directory on tmpfs (under C(/run))
+        forgets them at a reboot, when the containers that held them are gone too.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -54,8 +59,8 @@ from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_f
 
 
 @reported("cni_files")
-def cni_files(view, cni_dir, mtu=1420, port_mapper=False):
-    return _cni_files(view, cni_dir, mtu=mtu, port_mapper=port_mapper)
+def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None):
+    return _cni_files(view, cni_dir, mtu=mtu, port_mapper=port_mapper, ipam_dir=ipam_dir)
 
 
 class FilterModule(object):

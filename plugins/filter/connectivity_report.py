@@ -16,6 +16,8 @@ description:
   - Turns the probes that the verify playbook ran between hosts into a matrix (one row per source host) and a list of
     broken pairs, each with what failed and its likely cause, a missing or wrong peer entry, a VTEP that differs from
     the allocation, the MTU, the firewall or forwarding on the far host, or the underlay.
+  - A host that differs from the allocation is broken too, naming what differs, even when all its probes pass; so is
+    a pair of O(expected) hosts with no probe, and an empty matrix.
 options:
   _input:
     description: The probes, each C({from, to, kind, target, ok}), kind C(vtep), C(vtep6), C(mtu) or C(docker <overlay>).
@@ -28,9 +30,15 @@ options:
     required: true
   drift:
     description:
-      - Per host, what the roles run in check mode would change, C({vtep, peers, agent}).
+      - Per host, what the roles run in check mode would change, the fact C(mesos_overlay_changes) they set
+        (see M(mesos.overlay.changes_of#filter)).
     type: dict
     default: {}
+  expected:
+    description: The hosts that must all have probed each other.
+    type: list
+    elements: str
+    default: []
   mtu:
     description: The VTEP MTU, for the message.
     type: int
@@ -51,7 +59,9 @@ _value:
       description: The matrix as text, C(ok) or C(FAIL <kinds>) per pair.
       type: str
     broken:
-      description: One line per broken pair, with the probes that failed and the likely cause.
+      description:
+        - One line per broken pair, with the probes that failed and the likely cause, per pair that was not probed,
+          and per host that differs from the allocation.
       type: list
       elements: str
 """

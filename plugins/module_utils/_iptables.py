@@ -85,16 +85,17 @@ class FirewallChain:
                        6: None if rules6 is None else [normalize_rule(r) for r in rules6]}
         self.jumps = []
         for position, jump in enumerate(jumps or []):
-            parent = (jump or {}).get("chain")
+            jump = jump or {}
+            parent = jump.get("chain")
             if not CHAIN_RE.match(parent or ""):
                 raise ParameterError("jumps[%d].chain: %r is not a chain name" % (position, parent))
-            prefer = (jump or {}).get("prefer") or None
-            if prefer is not None and not CHAIN_RE.match(prefer):
-                raise ParameterError("jumps[%d].prefer: %r is not a chain name" % (position, prefer))
-            match = normalize_rule((jump or {}).get("match") or "")
+            if parent == name or parent in [j["chain"] for j in self.jumps]:
+                raise ParameterError("jumps[%d].chain: %r is listed twice or is the chain itself" % (position, parent))
+            match = normalize_rule(jump.get("match") or "")
             if target_of(match + " -j X") != "X":
                 raise ParameterError("jumps[%d].match: %r must only match, not jump" % (position, jump.get("match")))
-            self.jumps.append((parent, prefer, (match + " -j " + name).strip()))
+            self.jumps.append({"chain": parent, "rule": (match + " -j " + name).strip(),
+                               "first": jump.get("first", True) is not False, "create": bool(jump.get("create"))})
 
     def present_in(self, family):
         return self.state == "present" and self.wanted[family] is not None
@@ -122,28 +123,38 @@ class FirewallChain:
             plan.add("chain", "%s %s" % (label, self.name), have, want)
             lines.append(":%s - [0:0]" % self.name)
             lines += ["-A %s %s" % (self.name, rule) if rule else "-A %s" % self.name for rule in want]
-        for wanted_parent, prefer, jump in self.jumps:
-            # A preferred chain (Docker's DOCKER-USER) is used when it exists; the jump then
-            # leaves the other one.
-            parent = prefer if prefer in chains else wanted_parent
+        parents = [jump["chain"] for jump in self.jumps]
+        # The chain is owned whole, and so is who jumps to it: jumps from anywhere else go.
+        for parent in sorted(references):
+            if parent not in parents and references[parent]:
+                plan.add("jump", "%s %s" % (label, parent), references[parent], None,
+                         reason="%s is not jumped to from %s" % (self.name, parent))
+                lines += ["-D %s %s" % (parent, rule) for rule in references[parent]]
+        for jump in self.jumps:
+            parent, rule = jump["chain"], jump["rule"]
             if parent not in chains:
-                raise ParameterError("jumps: the chain %s does not exist in the %s table (IPv%d)"
-                                     % (parent, self.table, family))
-            other = wanted_parent if parent == prefer else prefer
-            stale = [rule for rule in references.get(other, []) if rule == jump] if other else []
-            if stale:
-                plan.add("jump", "%s %s" % (label, other), stale, None,
-                         reason="the jump to %s belongs in %s" % (self.name, parent))
-                lines += ["-D %s %s" % (other, rule) for rule in stale]
+                if not jump["create"]:
+                    raise ParameterError("jumps: the chain %s does not exist in the %s table (IPv%d)"
+                                         % (parent, self.table, family))
+                plan.add("chain", "%s %s" % (label, parent), None, [], reason="created to jump from")
+                lines.append(":%s - [0:0]" % parent)
             ours = references.get(parent, [])
-            rules = chains[parent]
-            if rules[:1] != [jump] or len(ours) != 1:
-                plan.add("jump", "%s %s" % (label, parent), ours or None, [jump],
-                         reason="the jump to %s must be the first rule of %s" % (self.name, parent))
-                lines += ["-D %s %s" % (parent, rule) for rule in ours]
-                lines.append("-I %s 1 %s" % (parent, jump))
+            rules = chains.get(parent, [])
+            if jump["first"]:
+                # Kept as the first rule, wherever something else put itself above it.
+                wrong = rules[:1] != [rule] or len(ours) != 1
+                reason = "the jump to %s must be the first rule of %s" % (self.name, parent)
+            else:
+                # Inserted first when missing, then left where it is (Docker puts its own jumps
+                # above every rule of FORWARD each time it starts).
+                wrong = ours != [rule]
+                reason = "%s must jump to %s once" % (parent, self.name)
+            if wrong:
+                plan.add("jump", "%s %s" % (label, parent), ours or None, [rule], reason=reason)
+                lines += ["-D %s %s" % (parent, old) for old in ours]
+                lines.append("-I %s 1 %s" % (parent, rule))
         if self.legacy_comment:
-            for parent in sorted({jump[0] for jump in self.jumps} | {jump[1] for jump in self.jumps if jump[1]}):
+            for parent in parents:
                 for rule in chains.get(parent, []):
                     comment = comment_of(rule) or ""
                     if target_of(rule) != self.name and comment.startswith(self.legacy_comment):
@@ -154,3 +165,53 @@ class FirewallChain:
 
     def _script(self, lines):
         return "*%s\n%s\nCOMMIT\n" % (self.table, "\n".join(lines))
+
+
+class FirewallChainModule:
+    """Reads each family's table, plans, then applies one restore transaction per family."""
+
+    def __init__(self, module):
+        self.module = module
+        params = module.params
+        self.chain = FirewallChain(params["name"], params["table"], params["rules"], params["rules6"],
+                                   params["jumps"], state=params["state"], legacy_comment=params["purge_comment"])
+
+    def read(self, family):
+        """The table's chains, or None when the family's tools or kernel support are missing."""
+        save = self.module.get_bin_path(FAMILIES[family][0])
+        if save is None:
+            return None
+        rc, out, err = self.module.run_command([save, "-t", self.chain.table], environ_update={"LC_ALL": "C"})
+        if rc != 0:
+            return None
+        return parse_save(out, self.chain.table)
+
+    def run(self):
+        plan = Plan()
+        scripts = {}
+        for family in (4, 6):
+            chains = self.read(family)
+            if chains is None:
+                if self.chain.present_in(family):
+                    raise ParameterError("rules%s: IPv%d rules are given but %s -t %s does not work on this host"
+                                         % ("" if family == 4 else "6", family, FAMILIES[family][0],
+                                            self.chain.table))
+                continue
+            family_plan, script = self.chain.plan(family, chains)
+            plan.changes += family_plan.changes
+            if script:
+                scripts["ipv%d" % family] = script
+        if scripts and not self.module.check_mode:
+            for family in (4, 6):
+                script = scripts.get("ipv%d" % family)
+                if script:
+                    restore = self.module.get_bin_path(FAMILIES[family][1], required=True)
+                    rc, out, err = self.module.run_command([restore, "-w", "--noflush"], data=script,
+                                                           binary_data=True, environ_update={"LC_ALL": "C"})
+                    if rc != 0:
+                        self.module.fail_json(msg="%s refused the change of %s: %s" % (
+                            FAMILIES[family][1], self.chain.name, (err or out).strip()), script=script)
+        result = {"changed": bool(plan), "changes": plan.as_result(), "scripts": scripts}
+        if self.module._diff:
+            result["diff"] = plan.diff("%s %s" % (self.chain.table, self.chain.name))
+        return result

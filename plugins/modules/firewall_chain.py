@@ -15,7 +15,8 @@ version_added: 2.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
   - Makes one chain of one table hold exactly the rules given, in order, and keeps the jump into it as the first
-    rule of each chain named in O(jumps). Rules that are not in the list are removed, whatever their number.
+    rule of each chain named in O(jumps). Rules that are not in the list are removed, whatever their number, and so
+    are jumps into the chain from chains that are not in O(jumps).
   - Reads the table with C(iptables-save) (C(ip6tables-save)), computes the changes as data, then applies them in one
     C(iptables-restore --noflush) transaction per family, so that the chain is never seen half-written.
   - O(state=absent) removes the chain and every jump into it, in both families.
@@ -55,12 +56,19 @@ options:
         description: What the jump matches (for example C(-p udp -m udp --dport 64000)); empty for every packet.
         type: str
         default: ""
-      prefer:
+      first:
         description:
-          - A chain to jump from instead of O(jumps[].chain) whenever it exists in the table, for example C(DOCKER-USER),
-            which Docker evaluates first from C(FORWARD) and never reorders, while it puts its own rules above any
-            other rule of C(FORWARD) each time it starts. A jump left in the other chain is removed.
-        type: str
+          - Keep the jump as the first rule of O(jumps[].chain). With V(false), the jump is inserted first when it is
+            missing and then left where it is, for chains where another program puts its own rules first each time it
+            starts (Docker does so in C(FORWARD)).
+        type: bool
+        default: true
+      create:
+        description:
+          - Create O(jumps[].chain) when it does not exist, for example C(DOCKER-USER), which Docker then keeps, jumps to
+            first from C(FORWARD) and never reorders.
+        type: bool
+        default: false
   purge_comment:
     description:
       - Rules of the chains in O(jumps) whose comment starts with this text are removed (rules that an earlier
@@ -124,58 +132,8 @@ scripts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
-from ansible_collections.mesos.overlay.plugins.module_utils._iptables import FAMILIES, FirewallChain, parse_save
-
-
-class FirewallChainModule:
-    """Reads each family's table, plans, then applies one restore transaction per family."""
-
-    def __init__(self, module):
-        self.module = module
-        params = module.params
-        self.chain = FirewallChain(params["name"], params["table"], params["rules"], params["rules6"],
-                                   params["jumps"], state=params["state"], legacy_comment=params["purge_comment"])
-
-    def read(self, family):
-        """The table's chains, or None when the family's tools or kernel support are missing."""
-        save = self.module.get_bin_path(FAMILIES[family][0])
-        if save is None:
-            return None
-        rc, out, err = self.module.run_command([save, "-t", self.chain.table], environ_update={"LC_ALL": "C"})
-        if rc != 0:
-            return None
-        return parse_save(out, self.chain.table)
-
-    def run(self):
-        plan = Plan()
-        scripts = {}
-        for family in (4, 6):
-            chains = self.read(family)
-            if chains is None:
-                if self.chain.present_in(family):
-                    raise ParameterError("rules%s: IPv%d rules are given but %s -t %s does not work on this host"
-                                         % ("" if family == 4 else "6", family, FAMILIES[family][0],
-                                            self.chain.table))
-                continue
-            family_plan, script = self.chain.plan(family, chains)
-            plan.changes += family_plan.changes
-            if script:
-                scripts["ipv%d" % family] = script
-        if scripts and not self.module.check_mode:
-            for family in (4, 6):
-                script = scripts.get("ipv%d" % family)
-                if script:
-                    restore = self.module.get_bin_path(FAMILIES[family][1], required=True)
-                    rc, out, err = self.module.run_command([restore, "-w", "--noflush"], data=script,
-                                                           binary_data=True, environ_update={"LC_ALL": "C"})
-                    if rc != 0:
-                        self.module.fail_json(msg="%s refused the change of %s: %s" % (
-                            FAMILIES[family][1], self.chain.name, (err or out).strip()), script=script)
-        result = {"changed": bool(plan), "changes": plan.as_result(), "scripts": scripts}
-        if self.module._diff:
-            result["diff"] = plan.diff("%s %s" % (self.chain.table, self.chain.name))
-        return result
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._iptables import FirewallChainModule
 
 
 def main():
@@ -188,7 +146,8 @@ def main():
             jumps=dict(type="list", elements="dict", default=[], options=dict(
                 chain=dict(type="str", required=True),
                 match=dict(type="str", default=""),
-                prefer=dict(type="str"),
+                first=dict(type="bool", default=True),
+                create=dict(type="bool", default=False),
             )),
             purge_comment=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),

@@ -43,14 +43,16 @@ def to_json(data):
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def cni_config(view, overlay, mtu=1420, port_mapper=False):
+def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None):
     """The CNI network config of one overlay on an agent (what the DC/OS agent module wrote).
 
     The bridge plugin on the Mesos bridge with host-local IPAM on the agent's Mesos half:
     gateway on (the bridge holds the half's first address), no IP masquerade (the agent's
     firewall chains masquerade what leaves the overlay), hairpin on, a default route; IPv6
     alongside when the overlay has it. With ``port_mapper`` it is wrapped in the
-    mesos-cni-port-mapper plugin, which then delegates to the bridge.
+    mesos-cni-port-mapper plugin, which then delegates to the bridge. With ``ipam_dir``,
+    host-local keeps its leases there (under /run: a reboot leaves no address leased to a
+    container that no longer exists).
     """
     view = _view(view)
     slot = view["overlays"].get(overlay)
@@ -80,6 +82,8 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False):
         "mtu": mtu,
         "ipam": {"type": "host-local", "ranges": ranges, "routes": routes},
     }
+    if ipam_dir:
+        delegate["ipam"]["dataDir"] = str(ipam_dir)
     if port_mapper:
         return {"cniVersion": CNI_VERSION, "name": overlay, "type": "mesos-cni-port-mapper",
                 "excludeDevices": [bridge["name"]], "chain": ("M-" + overlay).upper()[:28],
@@ -87,12 +91,13 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False):
     return dict(delegate, cniVersion=CNI_VERSION, name=overlay)
 
 
-def cni_files(view, cni_dir, mtu=1420, port_mapper=False):
+def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None):
     """{path: text} of the CNI config of every enabled overlay on an agent ({} on a master)."""
     view = _view(view)
     if view["role"] != "agent":
         return {}
-    return {"%s/%s.conf" % (cni_dir, name): to_json(cni_config(view, name, mtu=mtu, port_mapper=port_mapper))
+    return {"%s/%s.conf" % (cni_dir, name): to_json(cni_config(view, name, mtu=mtu, port_mapper=port_mapper,
+                                                                ipam_dir=ipam_dir))
             for name in view["enabled"]}
 
 
@@ -175,14 +180,16 @@ def mesos_files(view, settings):
     return files
 
 
-def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXLAN_CHAIN):
+def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXLAN_CHAIN, docker=False):
     """The overlay's firewall chains on a host, as the firewall_chain module takes them.
 
     ``MESOS-OVERLAY-VXLAN`` (filter, from INPUT for the VXLAN port): members' underlay
     addresses accepted, anyone else dropped; absent when ``vxlan_firewall`` is off.
-    On agents, ``MESOS-OVERLAY-FORWARD`` (filter, from DOCKER-USER where Docker runs, which
-    Docker evaluates first and never reorders, else from FORWARD): traffic from and to every
-    enabled overlay accepted, IPv4 and IPv6; ``MESOS-OVERLAY-NAT`` (nat, from POSTROUTING):
+    On agents, ``MESOS-OVERLAY-FORWARD`` (filter): traffic from and to every enabled overlay
+    accepted, IPv4 and IPv6; jumped to from FORWARD (inserted first, then left where Docker
+    puts it), and with ``docker`` from DOCKER-USER too (created when missing), which Docker
+    evaluates before its own rules and never reorders, so that a Docker start cannot put its
+    rules in front of the overlay's; ``MESOS-OVERLAY-NAT`` (nat, from POSTROUTING):
     overlay traffic to the overlay address spaces left alone, the rest masqueraded.
     Rules are written the way iptables-save prints them, so that a converged host compares equal.
     """
@@ -199,7 +206,7 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXL
         "state": "present" if vxlan_firewall else "absent",
         "rules": ["-s %s/32 -j ACCEPT" % ip for ip in view["members"]] + ["-j DROP"],
         "rules6": None,
-        "jumps": [{"chain": "INPUT", "match": "-p udp -m udp --dport %d" % port}],
+        "jumps": [{"chain": "INPUT", "match": "-p udp -m udp --dport %d" % port, "first": True, "create": False}],
         "purge_comment": LEGACY_COMMENT,
     }]
     agent = view["role"] == "agent"
@@ -215,15 +222,50 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXL
             nat.append("-s %s -j MASQUERADE" % overlay["subnet"])
         if overlay.get("subnet6"):
             forward6 += ["-s %s -j ACCEPT" % overlay["subnet6"], "-d %s -j ACCEPT" % overlay["subnet6"]]
+    forward_jumps = [{"chain": "FORWARD", "match": "", "first": False, "create": False}]
+    if docker:
+        forward_jumps.insert(0, {"chain": "DOCKER-USER", "match": "", "first": True, "create": True})
     chains.append({"name": FORWARD_CHAIN, "table": "filter", "state": "present" if agent else "absent",
-                   "rules": forward4, "rules6": forward6,
-                   "jumps": [{"chain": "FORWARD", "match": "", "prefer": "DOCKER-USER"}],
-                   "purge_comment": LEGACY_COMMENT})
+                   "rules": forward4, "rules6": forward6, "jumps": forward_jumps, "purge_comment": LEGACY_COMMENT})
     chains.append({"name": NAT_CHAIN, "table": "nat", "state": "present" if agent else "absent",
-                   "rules": nat, "rules6": None, "jumps": [{"chain": "POSTROUTING", "match": ""}],
+                   "rules": nat, "rules6": None,
+                   "jumps": [{"chain": "POSTROUTING", "match": "", "first": False, "create": False}],
                    "purge_comment": LEGACY_COMMENT})
     return chains
 
 
-__all__ = ("AllocationError", "cni_config", "cni_files", "firewall_chains", "mesos_files", "module_network",
+def dataplane(view, settings=None):
+    """What a host's kernel must hold for the overlay, as the modules take it: the file the roles
+    write for the unit that restores it at boot, and the options the vtep role gives the modules.
+
+    ``settings``: ``vxlan_port``, ``vtep_mtu``, ``underlay_dev``, ``vxlan_firewall``,
+    ``vxlan_chain``, ``docker`` (the agent runs Docker networks). Returns
+    ``{"host", "vxlan_link": options, "vxlan_peers": options, "firewall_chain": [options]}``.
+    """
+    view = _view(view)
+    settings = settings or {}
+    try:
+        mtu = int(settings.get("vtep_mtu", 1450))
+    except (TypeError, ValueError):
+        raise _field_error("mesos_overlay_vtep_mtu", settings.get("vtep_mtu"), "is not an integer")
+    vtep = view["vtep"]
+    port = settings.get("vxlan_port", 64000)
+    return {
+        "host": view["name"],
+        "vxlan_link": {
+            "name": vtep["name"], "vni": vtep["vni"], "port": int(port), "mac": vtep["mac"], "mtu": mtu,
+            "addresses": [address for address in (vtep["ip"], vtep["ip6"]) if address],
+            "local": view["ip"], "dev": settings.get("underlay_dev") or None, "learning": False, "state": "present",
+        },
+        "vxlan_peers": {
+            "device": vtep["name"], "purge": True,
+            "peers": [dict(peer) for peer in view["peers"]],
+        },
+        "firewall_chain": firewall_chains(view, vxlan_port=port, vxlan_firewall=settings.get("vxlan_firewall", True),
+                                          vxlan_chain=settings.get("vxlan_chain") or VXLAN_CHAIN,
+                                          docker=bool(settings.get("docker")) and view["role"] == "agent"),
+    }
+
+
+__all__ = ("dataplane", "AllocationError", "cni_config", "cni_files", "firewall_chains", "mesos_files", "module_network",
            "to_json")

@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation
 
 
@@ -74,19 +75,33 @@ def _describe(changes):
     return lines
 
 
-def connectivity_report(probes, allocation, drift=None, mtu=None):
+def _other_drift(areas):
+    """The drift of a host outside its VTEP and peers, as 'area: what' lines."""
+    lines = []
+    for area in sorted(areas or {}):
+        if area in ("vtep", "peers"):
+            continue
+        for line in areas[area] or []:
+            lines.append("%s %s" % (area, line))
+    return lines
+
+
+def connectivity_report(probes, allocation, drift=None, mtu=None, expected=None):
     """The matrix of probes between hosts and the broken pairs with their likely cause.
 
     ``probes``: [{"from", "to", "kind", "target", "ok"}], kind "vtep", "vtep6", "mtu", "mtu+1" or
-    "docker <overlay>"; or {host: registered results of probe_plan's commands}. ``drift``: {host: {"vtep":
-    [changes], "peers": [changes], "agent": [what differs]}} from the roles run in check mode, where
-    the changes are the ``changes`` of vxlan_link and vxlan_peers.
+    "docker <overlay>"; or {host: registered results of probe_plan's commands}. ``drift``: {host: {area:
+    [...]}} from the roles run in check mode (``changes_of``): the ``changes`` of vxlan_link ("vtep")
+    and vxlan_peers ("peers"), and lines for every other area. ``expected``: the hosts that must
+    all have probed each other (a pair with no probe is broken; so is an empty matrix).
+    Every host with drift is broken too, even when all its probes passed.
     """
     allocation = as_allocation(allocation)
     if isinstance(probes, dict):
         probes = probes_from_results(probes)
     drift = {host: value for host, value in (drift or {}).items() if isinstance(value, dict)}
-    hosts = sorted({p["from"] for p in probes} | {p["to"] for p in probes})
+    expected = sorted(set(expected or []))
+    hosts = sorted({p["from"] for p in probes} | {p["to"] for p in probes} | set(expected))
     by_pair = {}
     for probe in probes:
         by_pair.setdefault((probe["from"], probe["to"]), []).append(probe)
@@ -117,8 +132,9 @@ def connectivity_report(probes, allocation, drift=None, mtu=None):
             if (drift.get(host) or {}).get("vtep"):
                 causes.append("the VTEP of %s differs from the allocation (%s)"
                               % (host, "; ".join(_describe(drift[host]["vtep"]))))
-            if (drift.get(host) or {}).get("agent"):
-                causes.append("%s differs from the allocation: %s" % (host, "; ".join(drift[host]["agent"])))
+            others = _other_drift(drift.get(host))
+            if others:
+                causes.append("%s differs from the allocation: %s" % (host, "; ".join(others)))
         failed_kinds = sorted(p["kind"] for p in failed)
         if not causes:
             if set(failed_kinds) <= {"mtu", "mtu+1"}:
@@ -132,6 +148,17 @@ def connectivity_report(probes, allocation, drift=None, mtu=None):
                               "underlay address, or a host down)" % (source, target))
         broken.append("%s -> %s: %s failed; likely cause: %s" % (
             source, target, ", ".join("%s %s" % (p["kind"], p["target"]) for p in failed), "; ".join(causes)))
+    for source in expected:
+        for target in expected:
+            if source != target and (source, target) not in by_pair:
+                broken.append("%s -> %s: no probe ran (is %s down, or without an allocation?)" % (source, target, source))
+    if not hosts or not by_pair:
+        broken.append("no pair of hosts was probed: an empty matrix proves nothing")
+    for host in sorted(drift):
+        lines = (["vtep %s" % line for line in _describe(drift[host].get("vtep"))]
+                 + ["peers %s" % line for line in _describe(drift[host].get("peers"))] + _other_drift(drift[host]))
+        if lines:
+            broken.append("%s differs from the allocation: %s" % (host, "; ".join(lines)))
     return {"matrix": matrix, "broken": broken}
 
 
@@ -181,3 +208,47 @@ def probes_from_results(results_by_host):
             probes.append({"from": host, "to": item.get("to"), "kind": item.get("kind"), "target": item.get("target"),
                            "ok": passed == item.get("expect_ok", True)})
     return probes
+
+
+def _result_lines(result):
+    """What one registered module result changed, as short lines."""
+    lines = []
+    for change in result.get("changes") or []:
+        lines.append(change.get("reason") or "%s %s %s" % (change.get("action"), change.get("kind"), change.get("key")))
+    if not lines and result.get("dest"):
+        lines.append(str(result["dest"]))
+    if not lines and result.get("diff") and isinstance(result["diff"], dict):
+        lines.append(str(result["diff"].get("after_header") or ""))
+    return [line for line in lines if line]
+
+
+def changes_of(results):
+    """{area: [what changed]} of the roles' registered results, ``results`` being {area: result}.
+
+    A result is a registered module result or the result of a loop (``results`` of items).
+    vtep and peers keep the modules' ``changes`` (what the connectivity report reads);
+    every other area lists short lines (a path, a chain and its changes, a network name).
+    Areas with nothing changed have an empty list; results of skipped tasks count as nothing.
+    """
+    if not isinstance(results, dict):
+        raise AllocationError("results: %r is not a dictionary of registered results by area" % (results,))
+    summary = {}
+    for area in sorted(results):
+        result = results[area] or {}
+        if not isinstance(result, dict) or not result.get("changed"):
+            summary[area] = []
+            continue
+        if area in ("vtep", "peers"):
+            summary[area] = list(result.get("changes") or [])
+            continue
+        lines = []
+        for item in result.get("results") or [result]:
+            if not isinstance(item, dict) or not item.get("changed"):
+                continue
+            label = item.get("item")
+            if isinstance(label, dict):
+                label = label.get("name") or label.get("key") or ""
+            details = _result_lines(item)
+            lines.append(("%s: %s" % (label, "; ".join(details))) if label and details else (label or "; ".join(details)))
+        summary[area] = [line for line in lines if line] or ["changed"]
+    return summary

@@ -259,3 +259,51 @@ def test_malformed_value_fails_clearly_and_changes_nothing(lab, module, args, me
     assert result.get("failed"), result
     assert message in result["msg"]
     assert snapshot(host) == before
+
+
+def _boot_tree(tmp):
+    """The files the vtep role copies onto a host for the boot unit (an ansible_collections tree)."""
+    import shutil
+    tree = os.path.join(tmp, "python")
+    dest = os.path.join(tree, "ansible_collections", "mesos", "overlay", "plugins", "module_utils")
+    os.makedirs(dest)
+    for name in ("_boot.py", "_changes.py", "_iproute.py", "_iptables.py", "_vxlan.py"):
+        shutil.copy(os.path.join(ROOT, "plugins", "module_utils", name), dest)
+    return tree
+
+
+def test_boot_restore_brings_back_a_host_that_lost_its_kernel_state(lab, tmp_path):
+    """What the boot unit runs, with the host's Python and no Ansible, after a 'reboot' of h1."""
+    from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane
+    from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
+    h1 = lab.hosts["h1"]
+    settings = {"vxlan_port": 64000, "vtep_mtu": 1450, "underlay_dev": "eth0", "vxlan_firewall": True}
+    plane = dataplane(host_view(lab.allocation, "h1"), settings)
+    path = tmp_path / "dataplane.json"
+    path.write_text(json.dumps(plane))
+    before = snapshot(h1)
+    # What a reboot loses: the VTEP with every entry, and the firewall.
+    h1.run("ip", "link", "del", "vtep1024")
+    h1.run("iptables", "-F")
+    h1.run("iptables", "-X")
+    assert not h1.ping(_bare(lab.allocation["agents"]["h2"]["vtep"]["ip"]))
+    env = ["env", "PYTHONPATH=" + _boot_tree(str(tmp_path)), "MESOS_OVERLAY_ATTEMPTS=1"]
+    boot = h1.run(*(env + ["/usr/bin/python3", "-m", "ansible_collections.mesos.overlay.plugins.module_utils._boot",
+                           str(path)]), check=False)
+    assert boot.returncode == 0, boot.stdout + boot.stderr
+    assert "vxlan_link vtep1024: " in boot.stdout and "done:" in boot.stdout
+    after = snapshot(h1)
+    def entries(state, kind, key):
+        return sorted(state[kind], key=lambda entry: json.dumps(entry, sort_keys=True) if key is None else entry[key])
+    assert entries(after, "neigh", "dst") == entries(before, "neigh", "dst")
+    assert entries(after, "fdb", None) == entries(before, "fdb", None)
+    assert sorted(r["dst"] for r in after["route"]) == sorted(r["dst"] for r in before["route"])
+    assert "-A INPUT -p udp -m udp --dport 64000 -j MESOS-OVERLAY-VXLAN" in h1.run("iptables-save").stdout
+    for other in ("h2", "h3"):
+        assert h1.ping(_bare(lab.allocation["agents"][other]["vtep"]["ip"]))
+        assert h1.ping(_bare(lab.allocation["agents"][other]["vtep"]["ip6"]))
+    # A second start finds everything as it should be, and the playbook agrees.
+    again = h1.run(*(env + ["/usr/bin/python3", "-m", "ansible_collections.mesos.overlay.plugins.module_utils._boot",
+                            str(path)]))
+    assert "done: 0 change(s)" in again.stdout
+    assert ("Bring up the VTEP", "h1") not in changed_tasks(converge(lab))

@@ -21,9 +21,11 @@ NAMES = sorted(f[:-3] for f in os.listdir(FILTER_DIR) if f.endswith(".py") and n
 BAD = {
     "allocate": (({"vtep_subnet": "x"}, []), r"mesos.overlay.allocate: vtep_subnet: 'x' is not a valid network"),
     "allocation_table": (({"members": 3},), r"mesos.overlay.allocation_table: state.members: 'int' is not a dictionary"),
+    "changes_of": (([1],), r"mesos.overlay.changes_of: results: \[1\] is not a dictionary"),
     "cni_config": (({}, "a1", "dcos"), r"mesos.overlay.cni_config: allocation: \{\} is empty"),
     "cni_files": (({}, "/cni"), r"mesos.overlay.cni_files: view: 'dict' is not a host view"),
     "connectivity_report": (([], {"format": 9}), r"mesos.overlay.connectivity_report: state.format: 9 is not a state"),
+    "dataplane": (({},), r"mesos.overlay.dataplane: view: 'dict' is not a host view"),
     "firewall_chains": (([],), r"mesos.overlay.firewall_chains: view: 'list' is not a host view"),
     "host_view": (({}, "a1"), r"mesos.overlay.host_view: allocation: \{\} is empty"),
     "merge_states": (([{"host": "m1", "path": "/s", "content": "{"}],), r"mesos.overlay.merge_states: the state file /s on m1"),

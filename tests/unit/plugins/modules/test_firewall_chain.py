@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-from ansible_collections.mesos.overlay.plugins.modules.firewall_chain import FirewallChainModule
+from ansible_collections.mesos.overlay.plugins.module_utils._iptables import FirewallChainModule
 
 from .fakes import FakeModule, recorded
 
@@ -87,22 +87,35 @@ DOCKER_FORWARD = recorded("iptables-filter.txt").replace(
     ":OUTPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n:MESOS-OVERLAY-FORWARD - [0:0]").replace(
     "-A FORWARD -s 9.0.0.0/8", "-A FORWARD -j DOCKER-USER\n-A FORWARD -j MESOS-OVERLAY-FORWARD\n-A FORWARD -s 9.0.0.0/8")
 FORWARD = {"name": "MESOS-OVERLAY-FORWARD", "rules": [], "rules6": None,
-           "jumps": [{"chain": "FORWARD", "match": "", "prefer": "DOCKER-USER"}]}
+           "jumps": [{"chain": "DOCKER-USER", "match": "", "create": True},
+                     {"chain": "FORWARD", "match": "", "first": False}]}
 
 
-def test_where_docker_runs_the_jump_moves_to_docker_user():
+def test_docker_user_gets_the_jump_and_the_forward_jump_may_sit_below_dockers():
     module, result = run(FORWARD, reads=answers(filter4=DOCKER_FORWARD))
     assert [(c["kind"], c["key"], c["action"]) for c in result["changes"]] == [
-        ("jump", "ipv4 filter FORWARD", "remove"), ("jump", "ipv4 filter DOCKER-USER", "add")]
-    assert module.stdin == ["*filter\n-D FORWARD -j MESOS-OVERLAY-FORWARD\n-I DOCKER-USER 1 -j MESOS-OVERLAY-FORWARD\n"
-                            "COMMIT\n"]
+        ("jump", "ipv4 filter DOCKER-USER", "add")]
+    assert module.stdin == ["*filter\n-I DOCKER-USER 1 -j MESOS-OVERLAY-FORWARD\nCOMMIT\n"]
 
 
-def test_a_jump_in_docker_user_is_converged_whatever_docker_put_first_in_forward():
-    saved = DOCKER_FORWARD.replace("-A FORWARD -j MESOS-OVERLAY-FORWARD\n", "").replace(
-        "COMMIT", "-A DOCKER-USER -j MESOS-OVERLAY-FORWARD\nCOMMIT")
+def test_converged_whatever_docker_put_first_in_forward():
+    saved = DOCKER_FORWARD.replace("COMMIT", "-A DOCKER-USER -j MESOS-OVERLAY-FORWARD\n-A DOCKER-USER -j RETURN\nCOMMIT")
     module, result = run(FORWARD, reads=answers(filter4=saved))
     assert not result["changed"]
+
+
+def test_a_missing_docker_user_is_created_before_docker_starts():
+    saved = recorded("iptables-filter.txt").replace(":OUTPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]\n:MESOS-OVERLAY-FORWARD - [0:0]")
+    module, result = run(FORWARD, reads=answers(filter4=saved))
+    assert module.stdin == ["*filter\n:DOCKER-USER - [0:0]\n-I DOCKER-USER 1 -j MESOS-OVERLAY-FORWARD\n"
+                            "-I FORWARD 1 -j MESOS-OVERLAY-FORWARD\nCOMMIT\n"]
+
+
+def test_a_jump_from_a_chain_not_listed_is_removed():
+    saved = DOCKER_FORWARD.replace("COMMIT", "-A DOCKER-USER -j MESOS-OVERLAY-FORWARD\nCOMMIT")
+    module, result = run(dict(FORWARD, jumps=[{"chain": "DOCKER-USER", "match": ""}]), reads=answers(filter4=saved))
+    assert [(c["kind"], c["key"], c["action"]) for c in result["changes"]] == [("jump", "ipv4 filter FORWARD", "remove")]
+    assert module.stdin == ["*filter\n-D FORWARD -j MESOS-OVERLAY-FORWARD\nCOMMIT\n"]
 
 
 def test_absent_removes_jumps_and_chain():

@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-from ansible_collections.mesos.overlay.plugins.modules.vxlan_link import VxlanLink
+from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanLink
 
 from .fakes import Failed, FakeModule, changed_link, vtep_answers
 

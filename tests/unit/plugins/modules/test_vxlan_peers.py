@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-from ansible_collections.mesos.overlay.plugins.modules.vxlan_peers import VxlanPeers
+from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanPeers
 
 from .fakes import FakeModule, recorded_json, vtep_answers
 

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate
 from ansible_collections.mesos.overlay.plugins.plugin_utils._report import (
-    allocation_table, connectivity_report, probe_plan)
+    allocation_table, changes_of, connectivity_report, probe_plan)
 
 NETWORK = {"vtep_subnet": "44.128.0.0/20", "vtep_subnet6": "fd01:a::/64", "vtep_mac_oui": "70:B3:D5:00:00:00",
            "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24}]}
@@ -59,7 +59,8 @@ def test_missing_peer_entry_is_named_as_the_cause():
     drift = {"a1": {"peers": [{"kind": "neighbour", "key": "44.128.0.3", "action": "add", "before": None,
                                "after": "70:b3:d5:80:00:03"}], "vtep": [], "agent": []}}
     report = connectivity_report(probes, ALLOCATION, drift=drift)
-    assert len(report["broken"]) == 1
+    assert len(report["broken"]) == 2
+    assert report["broken"][1] == "a1 differs from the allocation: peers neighbour 44.128.0.3: None -> 70:b3:d5:80:00:03"
     assert report["broken"][0].startswith("a1 -> a2: vtep 44.128.0.3")
     assert "likely cause: missing or wrong peer entry for a2 on a1" in report["broken"][0]
 
@@ -97,3 +98,43 @@ def test_vtep_drift_is_named_with_its_reason():
                               "after": {"vni": 1024}, "reason": "vni: 1025 -> 1024"}], "peers": [], "agent": []}}
     report = connectivity_report(probes, ALLOCATION, drift=drift)
     assert "the VTEP of a2 differs from the allocation (vni: 1025 -> 1024)" in report["broken"][0]
+
+
+def all_probes():
+    probes = {}
+    for host in ("m1", "a1", "a2"):
+        probes.update(results(host, probe_plan(ALLOCATION, host)))
+    return probes
+
+
+def test_drift_breaks_verify_even_when_every_ping_passes():
+    drift = {"a2": changes_of({"cni": {"changed": True, "results": [
+        {"changed": True, "item": {"key": "/var/lib/mesos/cni/config/dcos.conf"}, "dest": "/var/lib/mesos/cni/config/dcos.conf"}]},
+        "vtep": {"changed": False}, "peers": {"skipped": True}})}
+    report = connectivity_report(all_probes(), ALLOCATION, drift=drift, expected=["m1", "a1", "a2"])
+    assert report["broken"] == ["a2 differs from the allocation: cni /var/lib/mesos/cni/config/dcos.conf: "
+                                "/var/lib/mesos/cni/config/dcos.conf"]
+
+
+def test_a_missing_pair_is_broken():
+    probes = {host: value for host, value in all_probes().items() if host != "a2"}
+    report = connectivity_report(probes, ALLOCATION, expected=["m1", "a1", "a2"])
+    assert "a2 -> a1: no probe ran (is a2 down, or without an allocation?)" in report["broken"]
+    assert "a2 -> m1: no probe ran (is a2 down, or without an allocation?)" in report["broken"]
+
+
+def test_an_empty_matrix_is_broken():
+    assert connectivity_report({}, ALLOCATION)["broken"] == ["no pair of hosts was probed: an empty matrix proves nothing"]
+
+
+def test_changes_of_summarises_each_area():
+    summary = changes_of({
+        "vtep": {"changed": True, "changes": [{"kind": "mtu", "key": "vtep1024", "action": "change"}]},
+        "firewall": {"changed": True, "results": [
+            {"changed": False, "item": {"name": "MESOS-OVERLAY-VXLAN"}},
+            {"changed": True, "item": {"name": "MESOS-OVERLAY-NAT"},
+             "changes": [{"kind": "chain", "key": "ipv4 nat MESOS-OVERLAY-NAT", "action": "change"}]}]},
+        "docker": {"changed": False},
+    })
+    assert summary == {"docker": [], "firewall": ["MESOS-OVERLAY-NAT: change chain ipv4 nat MESOS-OVERLAY-NAT"],
+                       "vtep": [{"kind": "mtu", "key": "vtep1024", "action": "change"}]}

@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import (
     AllocationError, allocate, normalize_state)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import (
-    cni_files, firewall_chains, mesos_files, module_network)
+    cni_files, dataplane, firewall_chains, mesos_files, module_network)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation, host_view
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
@@ -168,8 +168,11 @@ def test_firewall_chains_of_an_agent(allocation):
     chains = {c["name"]: c for c in firewall_chains(host_view(allocation, "a1"), vxlan_port=64000)}
     assert chains["MESOS-OVERLAY-VXLAN"]["rules"] == ["-s 192.0.2.1/32 -j ACCEPT", "-s 192.0.2.2/32 -j ACCEPT",
                                                       "-s 192.0.2.3/32 -j ACCEPT", "-j DROP"]
-    assert chains["MESOS-OVERLAY-VXLAN"]["jumps"] == [{"chain": "INPUT", "match": "-p udp -m udp --dport 64000"}]
-    assert chains["MESOS-OVERLAY-FORWARD"]["jumps"] == [{"chain": "FORWARD", "match": "", "prefer": "DOCKER-USER"}]
+    assert chains["MESOS-OVERLAY-VXLAN"]["jumps"] == [{"chain": "INPUT", "match": "-p udp -m udp --dport 64000",
+                                                       "first": True, "create": False}]
+    assert chains["MESOS-OVERLAY-FORWARD"]["jumps"] == [{"chain": "FORWARD", "match": "", "first": False, "create": False}]
+    with_docker = {c["name"]: c for c in firewall_chains(host_view(allocation, "a1"), docker=True)}
+    assert [j["chain"] for j in with_docker["MESOS-OVERLAY-FORWARD"]["jumps"]] == ["DOCKER-USER", "FORWARD"]
     # Disabled overlays have no rules; the whole enabled overlay is forwarded, not only this slice.
     assert chains["MESOS-OVERLAY-FORWARD"]["rules"] == ["-s 9.0.0.0/8 -j ACCEPT", "-d 9.0.0.0/8 -j ACCEPT"]
     assert chains["MESOS-OVERLAY-FORWARD"]["rules6"] == ["-s fd01:b::/64 -j ACCEPT", "-d fd01:b::/64 -j ACCEPT"]
@@ -192,3 +195,17 @@ def test_error_firewall_port(allocation):
 def test_error_not_a_view(allocation):
     with pytest.raises(AllocationError, match=r"view: 'dict' is not a host view"):
         cni_files(allocation, "/cni")
+
+
+def test_dataplane_is_what_the_modules_take(allocation):
+    plane = dataplane(host_view(allocation, "a1"), {"vxlan_port": 64000, "vtep_mtu": 1450, "underlay_dev": "",
+                                                    "vxlan_firewall": True, "docker": True})
+    assert plane["vxlan_link"] == {"name": "vtep1024", "vni": 1024, "port": 64000, "mac": "70:b3:d5:80:00:02",
+                                   "mtu": 1450, "addresses": ["44.128.0.2/20", "fd01:a::2/64"], "local": "192.0.2.2",
+                                   "dev": None, "learning": False, "state": "present"}
+    assert [p["name"] for p in plane["vxlan_peers"]["peers"]] == ["a2", "m1"]
+    assert [c["name"] for c in plane["firewall_chain"]] == ["MESOS-OVERLAY-VXLAN", "MESOS-OVERLAY-FORWARD",
+                                                            "MESOS-OVERLAY-NAT"]
+    # A master has no Docker networks whatever the setting says.
+    master = dataplane(host_view(allocation, "m1"), {"docker": True})
+    assert all(c["state"] == "absent" for c in master["firewall_chain"][1:])

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: dataplane
+short_description: What a host's kernel must hold for the overlay, as the modules take it
+version_added: 2.0.0
+author: mesos.overlay contributors (@mesos-overlay)
+description:
+  - From a host's view (M(mesos.overlay.host_view#filter)), the options of M(mesos.overlay.vxlan_link),
+    M(mesos.overlay.vxlan_peers) and of every M(mesos.overlay.firewall_chain) of the host.
+  - The vtep role gives the modules these options, and writes them to C(/etc/mesos-overlay/dataplane.json), from which
+    the unit it installs restores the data plane at boot with the same code, before Docker and Mesos start.
+options:
+  _input:
+    description: A host view.
+    type: dict
+    required: true
+  settings:
+    description:
+      - C(vxlan_port), C(vtep_mtu), C(underlay_dev), C(vxlan_firewall), C(vxlan_chain), and C(docker) (the agent
+        runs the overlay's Docker networks, so its forward chain is also jumped to from C(DOCKER-USER)).
+    type: dict
+    default: {}
+"""
+
+EXAMPLES = r"""
+- name: The data plane of this host
+  ansible.builtin.set_fact:
+    dataplane: "{{ mesos_overlay_host | mesos.overlay.dataplane({'vxlan_port': 64000, 'vtep_mtu': 1450}) }}"
+"""
+
+RETURN = r"""
+_value:
+  description: C({host, vxlan_link, vxlan_peers, firewall_chain}), the last a list of chains.
+  type: dict
+"""
+
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane as _dataplane
+
+
+@reported("dataplane")
+def dataplane(view, settings=None):
+    return _dataplane(view, settings)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"dataplane": dataplane}
