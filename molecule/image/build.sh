@@ -7,8 +7,9 @@ image=${MESOS_OVERLAY_IMAGE:-mesos-overlay-host:bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Everything a master or an agent needs: Python for Ansible, iproute2 and iptables for the
 # overlay, Docker and the CNI reference plugins for the containerizers, the Docker SDK for
-# the docker_network module, ping/nc/iperf3 for the checks, busybox for a tiny test image.
-packages=python3,python3-docker,iproute2,iptables,docker.io,containernetworking-plugins,iputils-ping,procps,netcat-openbsd,iperf3,busybox-static,ca-certificates,kmod
+# the docker_network module, ping/nc/iperf3 for the checks, busybox for a tiny test image,
+# and systemd, so that a host boots like a real one (/sbin/init; `docker restart` reboots it).
+packages=python3,python3-docker,iproute2,iptables,docker.io,containernetworking-plugins,iputils-ping,procps,netcat-openbsd,iperf3,busybox-static,ca-certificates,kmod,systemd,systemd-sysv
 recipe=$(printf '%s %s' "$packages" "$(sha256sum "$0" | cut -c1-12)" | sha256sum | cut -c1-16)
 
 if [ "${1:-}" != "--force" ] && [ "$(docker image inspect -f '{{ index .Config.Labels "recipe" }}' "$image" 2>/dev/null)" = "$recipe" ]; then
@@ -40,6 +41,42 @@ trap 'exit 0' TERM INT
 while :; do sleep 3600 & wait $!; done
 SH
 chmod 755 "$root/sbin/init-host"
+# Hosts that boot with systemd (/sbin/init, container=docker): after every (re)start Docker
+# mounts /proc/sys read-only, which a real host never has: remount it before systemd-sysctl.
+# Hardened hosts drop forwarded traffic by default: so does this one, at every boot.
+cat >"$root/etc/systemd/system/test-host-proc-sys.service" <<'UNIT'
+[Unit]
+Description=Test host: /proc/sys writable as on a real host
+DefaultDependencies=no
+Before=systemd-sysctl.service sysinit.target
+[Service]
+Type=oneshot
+ExecStart=/bin/mount -o remount,rw /proc/sys
+[Install]
+WantedBy=sysinit.target
+UNIT
+cat >"$root/etc/systemd/system/test-host-forward-drop.service" <<'UNIT'
+[Unit]
+Description=Test host: drop forwarded traffic by default, as hardened hosts do
+After=test-host-proc-sys.service
+Before=network-pre.target docker.service mesos-overlay-dataplane.service
+Wants=network-pre.target
+[Service]
+Type=oneshot
+ExecStart=/usr/sbin/iptables -P FORWARD DROP
+ExecStart=/usr/sbin/ip6tables -P FORWARD DROP
+[Install]
+WantedBy=multi-user.target
+UNIT
+mkdir -p "$root/etc/systemd/system/sysinit.target.wants"
+ln -sf /etc/systemd/system/test-host-proc-sys.service "$root/etc/systemd/system/sysinit.target.wants/test-host-proc-sys.service"
+mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+ln -sf /etc/systemd/system/test-host-forward-drop.service "$root/etc/systemd/system/multi-user.target.wants/test-host-forward-drop.service"
+# Nothing in a container for these to do, and they would only fail.
+for unit in systemd-udevd.service systemd-udev-trigger.service systemd-networkd-wait-online.service getty@tty1.service \
+            systemd-logind.service systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer; do
+  ln -sf /dev/null "$root/etc/systemd/system/$unit"
+done
 # A tiny image for containers started inside the agents, from the busybox binary alone.
 mkdir -p "$root/opt/mesos-overlay/busybox/bin"
 cp "$root/bin/busybox" "$root/opt/mesos-overlay/busybox/bin/busybox"

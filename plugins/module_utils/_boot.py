@@ -40,6 +40,13 @@ DEFAULTS = {
 }
 
 
+def say(line, stream=None):
+    """One line to the journal (the unit's stdout or stderr)."""
+    stream = stream or sys.stdout
+    stream.write(line + "\n")
+    stream.flush()
+
+
 class Failure(Exception):
     """A step failed; the message says which and why."""
 
@@ -77,7 +84,7 @@ class Runner:
 
     @staticmethod
     def warn(text):
-        print("warning: %s" % text)
+        say("warning: %s" % text)
 
 
 def _options(kind, options):
@@ -100,7 +107,7 @@ def steps(plane):
     return result
 
 
-def apply(plane, check_mode=False, log=print):
+def apply(plane, check_mode=False, log=say):
     """Apply a data-plane file's content; returns the number of changes, raises Failure."""
     total = 0
     for label, cls, options in steps(plane):
@@ -129,20 +136,20 @@ def main(argv=None):
         with open(path) as handle:
             plane = json.load(handle)
     except (IOError, OSError, ValueError) as exc:
-        print("cannot read %s: %s" % (path, exc), file=sys.stderr)
+        say("cannot read %s: %s" % (path, exc), sys.stderr)
         return 2
-    print("restoring the overlay data plane of %s from %s" % (plane.get("host"), path))
+    say("restoring the overlay data plane of %s from %s" % (plane.get("host"), path))
     for attempt in range(1, attempts + 1):
         try:
             total = apply(plane, check_mode=check_mode)
-            print("done: %d change(s)" % total)
+            say("done: %d change(s)" % total)
             return 0
         except Failure as exc:
-            print("attempt %d of %d failed: %s" % (attempt, attempts, exc), file=sys.stderr)
+            say("attempt %d of %d failed: %s" % (attempt, attempts, exc), sys.stderr)
             if attempt < attempts:
                 time.sleep(2)
     return 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

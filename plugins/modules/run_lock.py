@@ -52,6 +52,7 @@ attributes:
     description: Takes and releases nothing; reports who holds the lock.
   diff_mode:
     support: none
+    description: The lock is not a configuration to compare.
 """
 
 EXAMPLES = r"""
@@ -107,8 +108,8 @@ def main():
     )
     params = module.params
     if params["timeout"] < 0 or params["lease"] < 1:
-        module.fail_json(msg="timeout: %r and lease: %r must be 0 or more and 1 or more" % (params["timeout"],
-                                                                                           params["lease"]))
+        module.fail_json(msg="timeout: %r and lease: %r must be 0 or more and 1 or more"
+                         % (params["timeout"], params["lease"]))
     lock = RunLock(params["path"], params["token"], params["owner"], timeout=params["timeout"], lease=params["lease"])
     holder = lock.holder()
     if module.check_mode:

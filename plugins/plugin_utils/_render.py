@@ -96,9 +96,11 @@ def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None):
     view = _view(view)
     if view["role"] != "agent":
         return {}
-    return {"%s/%s.conf" % (cni_dir, name): to_json(cni_config(view, name, mtu=mtu, port_mapper=port_mapper,
-                                                                ipam_dir=ipam_dir))
-            for name in view["enabled"]}
+    files = {}
+    for name in view["enabled"]:
+        files["%s/%s.conf" % (cni_dir, name)] = to_json(cni_config(view, name, mtu=mtu, port_mapper=port_mapper,
+                                                                   ipam_dir=ipam_dir))
+    return files
 
 
 def module_network(view):

@@ -248,7 +248,7 @@ def changes_of(results):
             label = item.get("item")
             if isinstance(label, dict):
                 label = label.get("name") or label.get("key") or ""
-            details = _result_lines(item)
+            details = [line for line in _result_lines(item) if line != label]
             lines.append(("%s: %s" % (label, "; ".join(details))) if label and details else (label or "; ".join(details)))
         summary[area] = [line for line in lines if line] or ["changed"]
     return summary

@@ -293,6 +293,7 @@ def test_boot_restore_brings_back_a_host_that_lost_its_kernel_state(lab, tmp_pat
     assert boot.returncode == 0, boot.stdout + boot.stderr
     assert "vxlan_link vtep1024: " in boot.stdout and "done:" in boot.stdout
     after = snapshot(h1)
+
     def entries(state, kind, key):
         return sorted(state[kind], key=lambda entry: json.dumps(entry, sort_keys=True) if key is None else entry[key])
     assert entries(after, "neigh", "dst") == entries(before, "neigh", "dst")
