@@ -21,7 +21,6 @@ __metaclass__ = type
 
 import json
 import os
-import subprocess
 import sys
 import time
 
@@ -52,12 +51,16 @@ class Failure(Exception):
 
 
 class Runner:
-    """What the module classes need of AnsibleModule, for a run without Ansible."""
+    """What the module classes need of AnsibleModule, for a run without Ansible.
 
-    def __init__(self, params, check_mode=False):
+    ``run_command(argv, environ_update=None, data=None)`` returns ``(rc, stdout, stderr)``.
+    """
+
+    def __init__(self, params, run_command, check_mode=False):
         self.params = params
         self.check_mode = check_mode
         self._diff = False
+        self._run_command = run_command
 
     @staticmethod
     def get_bin_path(name, required=False):
@@ -69,14 +72,8 @@ class Runner:
             raise Failure("%s is not installed" % name)
         return None
 
-    @staticmethod
-    def run_command(argv, environ_update=None, data=None, binary_data=False):
-        env = dict(os.environ)
-        env.update(environ_update or {})
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                universal_newlines=True)
-        out, err = proc.communicate(data)
-        return proc.returncode, out, err
+    def run_command(self, argv, environ_update=None, data=None, binary_data=False):
+        return self._run_command(argv, environ_update=environ_update, data=data)
 
     @staticmethod
     def fail_json(msg, **kwargs):
@@ -107,12 +104,12 @@ def steps(plane):
     return result
 
 
-def apply(plane, check_mode=False, log=say):
+def apply(plane, run_command, check_mode=False, log=say):
     """Apply a data-plane file's content; returns the number of changes, raises Failure."""
     total = 0
     for label, cls, options in steps(plane):
         try:
-            result = cls(Runner(options, check_mode=check_mode)).run()
+            result = cls(Runner(options, run_command, check_mode=check_mode)).run()
         except ParameterError as exc:
             raise Failure("%s: %s" % (label, exc))
         changes = result.get("changes") or []
@@ -125,7 +122,8 @@ def apply(plane, check_mode=False, log=say):
     return total
 
 
-def main(argv=None):
+def main(run_command, argv=None):
+    """The restore command: ``[--check] [dataplane.json]``; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     check_mode = "--check" in argv
     argv = [arg for arg in argv if arg != "--check"]
@@ -141,7 +139,7 @@ def main(argv=None):
     say("restoring the overlay data plane of %s from %s" % (plane.get("host"), path))
     for attempt in range(1, attempts + 1):
         try:
-            total = apply(plane, check_mode=check_mode)
+            total = apply(plane, run_command, check_mode=check_mode)
             say("done: %d change(s)" % total)
             return 0
         except Failure as exc:
@@ -149,7 +147,3 @@ def main(argv=None):
             if attempt < attempts:
                 time.sleep(2)
     return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

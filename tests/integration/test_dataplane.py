@@ -269,6 +269,7 @@ def _boot_tree(tmp):
     os.makedirs(dest)
     for name in ("_boot.py", "_changes.py", "_iproute.py", "_iptables.py", "_vxlan.py"):
         shutil.copy(os.path.join(ROOT, "plugins", "module_utils", name), dest)
+    shutil.copy(os.path.join(ROOT, "roles", "vtep", "files", "mesos-overlay-restore.py"), tree)
     return tree
 
 
@@ -287,9 +288,10 @@ def test_boot_restore_brings_back_a_host_that_lost_its_kernel_state(lab, tmp_pat
     h1.run("iptables", "-F")
     h1.run("iptables", "-X")
     assert not h1.ping(_bare(lab.allocation["agents"]["h2"]["vtep"]["ip"]))
-    env = ["env", "PYTHONPATH=" + _boot_tree(str(tmp_path)), "MESOS_OVERLAY_ATTEMPTS=1"]
-    boot = h1.run(*(env + ["/usr/bin/python3", "-m", "ansible_collections.mesos.overlay.plugins.module_utils._boot",
-                           str(path)]), check=False)
+    tree = _boot_tree(str(tmp_path))
+    env = ["env", "PYTHONPATH=" + tree, "MESOS_OVERLAY_ATTEMPTS=1"]
+    restore = os.path.join(tree, "mesos-overlay-restore.py")
+    boot = h1.run(*(env + ["/usr/bin/python3", restore, str(path)]), check=False)
     assert boot.returncode == 0, boot.stdout + boot.stderr
     assert "vxlan_link vtep1024: " in boot.stdout and "done:" in boot.stdout
     after = snapshot(h1)
@@ -304,7 +306,6 @@ def test_boot_restore_brings_back_a_host_that_lost_its_kernel_state(lab, tmp_pat
         assert h1.ping(_bare(lab.allocation["agents"][other]["vtep"]["ip"]))
         assert h1.ping(_bare(lab.allocation["agents"][other]["vtep"]["ip6"]))
     # A second start finds everything as it should be, and the playbook agrees.
-    again = h1.run(*(env + ["/usr/bin/python3", "-m", "ansible_collections.mesos.overlay.plugins.module_utils._boot",
-                            str(path)]))
+    again = h1.run(*(env + ["/usr/bin/python3", restore, str(path)]))
     assert "done: 0 change(s)" in again.stdout
     assert ("Bring up the VTEP", "h1") not in changed_tasks(converge(lab))
