@@ -102,9 +102,6 @@ class Pool:
         self._cursor = first
         self.format = _format_ipv4 if self.version == 4 else _format_ipv6
         self.suffix = "/%d" % block_prefix
-        # Agents split each slice in two: the Mesos half first, then the Docker half.
-        self.half_step = self.step >> 1
-        self.half_suffix = "/%d" % (block_prefix + 1)
 
     @property
     def capacity(self):
@@ -136,11 +133,6 @@ class Pool:
 
     def cidr(self, index):
         return self.format(self.base + index * self.step) + self.suffix
-
-    def halves(self, index):
-        start = self.base + index * self.step
-        return (self.format(start) + self.half_suffix,
-                self.format(start + self.half_step) + self.half_suffix)
 
 
 # ---------------------------------------------------------------------------------------

@@ -9,10 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ipaddress
-
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import _gateway, as_allocation
 
 
 def _table(header, rows):
@@ -192,7 +190,7 @@ def probe_plan(allocation, host, vtep_mtu=1450, others=None):
             bridge = entry["overlays"][overlay].get("docker_bridge")
             if overlay in enabled and bridge:
                 # Docker gives its bridge the half's first host address.
-                ping("docker " + overlay, str(ipaddress.ip_network(bridge["ip"]).network_address + 1))
+                ping("docker " + overlay, _gateway(bridge["ip"]))
     return plan
 
 
