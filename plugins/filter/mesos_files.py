@@ -9,16 +9,22 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 name: mesos_files
-short_description: The Mesos module configs and flag files of a master or an agent
+short_description: The Mesos flag files of a master or an agent (and the DC/OS module configs when asked for)
 version_added: 2.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
-  - From a host's view (M(mesos.overlay.host_view#filter)), the files the Mesos master or agent reads, each path with
-    its text, ready to be written as they are.
-  - On a master, C(overlay-config.json) (the enabled overlays, as the overlay master module reads them),
-    C(master_modules.json) (and C(master-config.json) with the C(manager) flavour), and the C(modules) flag file.
-  - On an agent, C(agent_modules.json) (and C(agent-config.json) with the C(manager) flavour), and the flag files
-    C(modules), C(network_cni_config_dir), C(network_cni_plugins_dir) and C(isolation) (C(network/cni) added).
+  - From a host's view (M(mesos.overlay.host_view#filter)), the flag files a packaged Apache Mesos reads (one file per
+    flag), each path with its text, or with null for a file that must not exist.
+  - On an agent, C(network_cni_config_dir), C(network_cni_plugins_dir) and C(isolation) - the isolators the host
+    already has (O(settings) C(isolation), the current text of the flag file), in their order, then
+    O(settings) C(isolators); Mesos' default C(posix/cpu,posix/mem) first when the host has no such file.
+  - No C(modules) flag by default, since Mesos exits at start on a module it cannot load. Module configs an
+    earlier version wrote (C(master_modules.json), C(agent_modules.json), C(overlay-config.json),
+    C(master-config.json), C(agent-config.json)) come out null, and so does the C(modules) flag when its text names
+    one of them (a flag the operator wrote is left alone).
+  - With O(settings) C(dcos_modules), the DC/OS overlay modules as the current dcos-mesos-modules reads them -
+    C(com_mesosphere_mesos_OverlayMasterManager) with C(master_config) (C(master-config.json)),
+    C(com_mesosphere_mesos_OverlayAgentManager) with C(agent_config) (C(agent-config.json)) - and the C(modules) flag.
 options:
   _input:
     description: A host view.
@@ -26,9 +32,10 @@ options:
     required: true
   settings:
     description:
-      - C(config_dir), C(module_library), C(module_flavour) (C(helper) or C(manager)); on masters C(master_flags_dir)
-        and C(replicated_log_dir); on agents C(agent_flags_dir), C(master_address), C(cni_dir), C(cni_plugins_dir),
-        C(isolation), C(mtu) and C(docker_networks).
+      - C(config_dir), C(dcos_modules), C(module_library), C(modules_flag) (current text of the C(modules) flag file,
+        or null); on masters C(master_flags_dir) and C(replicated_log_dir); on agents C(agent_flags_dir),
+        C(master_address), C(cni_dir), C(cni_plugins_dir), C(isolation) (current text of the C(isolation) flag file,
+        or null), C(isolators), C(mtu) and C(docker_networks).
     type: dict
     required: true
 """
@@ -39,21 +46,26 @@ EXAMPLES = r"""
     content: "{{ item.value }}"
     dest: "{{ item.key }}"
     mode: "0644"
-  loop: "{{ mesos_overlay_host | mesos.overlay.mesos_files(settings) | dict2items }}"
+  loop: "{{ mesos_overlay_host | mesos.overlay.mesos_files(settings) | dict2items | rejectattr('value', 'none') }}"
   vars:
     settings:
       config_dir: /etc/mesos-overlay
-      module_library: /usr/lib/mesos/modules/libmesos_network_overlay.so
-      module_flavour: helper
-      master_flags_dir: /etc/mesos-master
+      agent_flags_dir: /etc/mesos-slave
+      cni_dir: /var/lib/mesos/cni/config
+      cni_plugins_dir: /usr/lib/cni
+      isolation: "cgroups/cpu,cgroups/mem\n"
+      isolators: [network/cni]
 """
 
 RETURN = r"""
 _value:
-  description: The files, path to text.
+  description: The files, path to text (null - the file must not exist).
   type: dict
   sample:
-    /etc/mesos-master/modules: "file:///etc/mesos-overlay/master_modules.json\n"
+    /etc/mesos-slave/isolation: "cgroups/cpu,cgroups/mem,network/cni\n"
+    /etc/mesos-slave/network_cni_config_dir: "/var/lib/mesos/cni/config\n"
+    /etc/mesos-slave/network_cni_plugins_dir: "/usr/lib/cni\n"
+    /etc/mesos-overlay/agent_modules.json: null
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported

@@ -232,7 +232,8 @@ class Network:
         self._check_overlaps()
         self._ipv4_ranges = [("%s %s" % (label, net), int(net.network_address), int(net.broadcast_address))
                              for label, net in [("vtep_subnet", self.vtep_subnet)] + [
-                                 ("overlay %r subnet" % o["name"], o["subnet"]) for o in self.overlays]]
+                                 ("overlay %r subnet" % o["name"], o["subnet"]) for o in self.overlays
+                                 if o["subnet"] is not None]]
 
     def _parse_overlay(self, field, overlay):
         if not isinstance(overlay, dict):
@@ -251,10 +252,20 @@ class Network:
             raise _field_error(field + ".name", name,
                                "must start with a letter or digit and hold only letters, digits, "
                                "'_', '.' and '-'")
-        subnet = _parse_network(field + ".subnet", overlay.get("subnet"), 4)
-        prefix = _parse_int(field + ".prefix", overlay.get("prefix"), 0, 32)
-        _check_prefix(field + ".prefix", prefix, subnet)
+        subnet = overlay.get("subnet")
+        prefix = overlay.get("prefix")
         subnet6 = overlay.get("subnet6")
+        if subnet in (None, ""):
+            # An IPv6-only overlay (DC/OS shipped one, dcos6): no IPv4 subnet, no IPv4 prefix.
+            if subnet6 in (None, ""):
+                raise _field_error(field + ".subnet", subnet, "is required (or subnet6 for an IPv6-only overlay)")
+            if prefix not in (None, ""):
+                raise _field_error(field + ".prefix", prefix, "is set but subnet is not")
+            subnet = prefix = None
+        else:
+            subnet = _parse_network(field + ".subnet", subnet, 4)
+            prefix = _parse_int(field + ".prefix", prefix, 0, 32)
+            _check_prefix(field + ".prefix", prefix, subnet)
         prefix6 = overlay.get("prefix6")
         if subnet6 in (None, ""):
             if prefix6 not in (None, ""):
@@ -278,7 +289,8 @@ class Network:
         if self.vtep_subnet6 is not None:
             spaces.append(("vtep_subnet6", self.vtep_subnet6))
         for overlay in self.overlays:
-            spaces.append(("overlay %r subnet" % overlay["name"], overlay["subnet"]))
+            if overlay["subnet"] is not None:
+                spaces.append(("overlay %r subnet" % overlay["name"], overlay["subnet"]))
             if overlay["subnet6"] is not None:
                 spaces.append(("overlay %r subnet6" % overlay["name"], overlay["subnet6"]))
         for i, (label_a, net_a) in enumerate(spaces):
@@ -300,7 +312,7 @@ class Network:
             "vtep_mac_oui": self.vtep_mac_oui.upper(),
             "overlays": [{
                 "name": o["name"],
-                "subnet": str(o["subnet"]),
+                "subnet": None if o["subnet"] is None else str(o["subnet"]),
                 "prefix": o["prefix"],
                 "subnet6": None if o["subnet6"] is None else str(o["subnet6"]),
                 "prefix6": o["prefix6"],
@@ -521,8 +533,9 @@ def _build_pools(network):
                               skip_first=True)
     for overlay in network.overlays:
         name = overlay["name"]
-        pools[(name, 4)] = Pool("overlay %r subnet %s" % (name, overlay["subnet"]),
-                                overlay["subnet"], overlay["prefix"])
+        if overlay["subnet"] is not None:
+            pools[(name, 4)] = Pool("overlay %r subnet %s" % (name, overlay["subnet"]),
+                                    overlay["subnet"], overlay["prefix"])
         if overlay["subnet6"] is not None:
             pools[(name, 6)] = Pool("overlay %r subnet6 %s" % (name, overlay["subnet6"]),
                                     overlay["subnet6"], overlay["prefix6"])

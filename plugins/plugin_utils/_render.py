@@ -14,9 +14,11 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, _field_error
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import _field_error
 
-CNI_VERSION = "0.3.1"
+# Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (ip4 and ip6 objects); the
+# reference plugins answer in the version the config names.
+CNI_VERSION = "0.2.0"
 # The overlay's own firewall chains (one per concern), jumped to from the built-in chains.
 VXLAN_CHAIN = "MESOS-OVERLAY-VXLAN"
 FORWARD_CHAIN = "MESOS-OVERLAY-FORWARD"
@@ -25,12 +27,11 @@ NAT_CHAIN = "MESOS-OVERLAY-NAT"
 # starting with this text: the chains take them over (they are removed there).
 LEGACY_COMMENT = "mesos-overlay"
 
-MASTER_MODULE = "com_mesosphere_mesos_MasterOverlayHelper"
-AGENT_MODULE = "com_mesosphere_mesos_AgentOverlayHelper"
+# The DC/OS overlay modules as the current dcos-mesos-modules reads them (only when asked).
 MASTER_MANAGER = "com_mesosphere_mesos_OverlayMasterManager"
 AGENT_MANAGER = "com_mesosphere_mesos_OverlayAgentManager"
-FLAVOURS = ("helper", "manager")
-
+# What Mesos isolates with when its isolation flag is not set (mesos-agent --help).
+MESOS_DEFAULT_ISOLATION = ("posix/cpu", "posix/mem")
 
 def _view(view):
     if not isinstance(view, dict) or "vtep" not in view or "peers" not in view:
@@ -117,12 +118,38 @@ def module_network(view):
     return result
 
 
-def mesos_files(view, settings):
-    """{path: text} of the Mesos module configs and flag files of a master or an agent.
+def _isolation(current, wanted):
+    """The agent's isolation flag: every isolator the host already has, in its order, then the
+    ones the overlay needs; Mesos' default set when the host has none."""
+    if current is None or (isinstance(current, str) and not current.strip()):
+        have = list(MESOS_DEFAULT_ISOLATION)
+    elif isinstance(current, str):
+        have = [item.strip() for item in current.strip().split(",") if item.strip()]
+    else:
+        have = list(current)
+    wanted = list(wanted or [])
+    for field, items in (("isolation (on the host)", have), ("mesos_overlay_agent_isolation", wanted)):
+        if not all(isinstance(item, str) and item and "," not in item for item in items):
+            raise _field_error(field, items, "must be a list of isolator names")
+    return ",".join(dict.fromkeys(have + wanted))
 
-    ``settings``: ``config_dir``, ``module_library``, ``module_flavour`` (helper or manager),
-    ``master_flags_dir``, ``agent_flags_dir``, ``replicated_log_dir`` (masters); ``master_address``,
-    ``cni_dir``, ``cni_plugins_dir``, ``isolation``, ``mtu``, ``docker_networks`` (agents).
+
+def mesos_files(view, settings):
+    """{path: text, or None for a file that must not exist} of the Mesos flags of a master or an agent.
+
+    A packaged Apache Mesos reads one file per flag. Agents get ``network_cni_config_dir``,
+    ``network_cni_plugins_dir`` and ``isolation``: the host's current isolators (``settings.isolation``,
+    the text of the flag file, None when there is none) plus ``settings.isolators`` (network/cni).
+    No ``modules`` flag: a module Mesos cannot load stops it at start. With ``dcos_modules``,
+    the DC/OS overlay modules as the current dcos-mesos-modules reads them
+    (OverlayMasterManager with master_config, OverlayAgentManager with agent_config) and the
+    ``modules`` flag naming them. Without, the files an earlier version wrote for them are
+    removed: the module configs in ``config_dir``, and the ``modules`` flag when it names one
+    of them (``settings.modules_flag``, its current text; a flag the operator wrote is kept).
+
+    ``settings``: ``dcos_modules``, ``config_dir``, ``module_library``, ``master_flags_dir``,
+    ``agent_flags_dir``, ``replicated_log_dir``, ``master_address``, ``cni_dir``,
+    ``cni_plugins_dir``, ``isolation``, ``isolators``, ``modules_flag``, ``mtu``, ``docker_networks``.
     """
     view = _view(view)
     settings = settings or {}
@@ -132,54 +159,48 @@ def mesos_files(view, settings):
             raise _field_error("settings.%s" % key, settings.get(key), "is required for a %s" % view["role"])
         return settings[key]
 
-    flavour = setting("module_flavour")
-    if flavour not in FLAVOURS:
-        raise _field_error("mesos_overlay_module_flavour", flavour, "must be one of %s" % ", ".join(FLAVOURS))
+    role = view["role"]
     config_dir = setting("config_dir")
+    flags_dir = setting("master_flags_dir" if role == "master" else "agent_flags_dir")
+    modules_json = "%s/%s_modules.json" % (config_dir, role)
+    module_config = "%s/%s-config.json" % (config_dir, role)
     files = {}
-    if view["role"] == "master":
-        network = module_network(view)
-        files[config_dir + "/overlay-config.json"] = to_json(network)
-        if flavour == "helper":
-            module = {"name": MASTER_MODULE,
-                      "parameters": [{"key": "overlays", "value": config_dir + "/overlay-config.json"}]}
-        else:
-            files[config_dir + "/master-config.json"] = to_json(
-                {"replicated_log_dir": setting("replicated_log_dir"), "network": network})
-            module = {"name": MASTER_MANAGER,
-                      "parameters": [{"key": "master_config", "value": config_dir + "/master-config.json"}]}
-        files[config_dir + "/master_modules.json"] = to_json(
-            {"libraries": [{"file": setting("module_library"), "modules": [module]}]})
-        files[setting("master_flags_dir") + "/modules"] = "file://%s/master_modules.json\n" % config_dir
+    if role == "agent":
+        files[flags_dir + "/network_cni_config_dir"] = setting("cni_dir") + "\n"
+        files[flags_dir + "/network_cni_plugins_dir"] = setting("cni_plugins_dir") + "\n"
+        files[flags_dir + "/isolation"] = _isolation(settings.get("isolation"), settings.get("isolators")) + "\n"
+    modules_flag = "file://%s\n" % modules_json
+    if not _bool_setting(settings, "dcos_modules"):
+        # What 2.x and earlier wrote for the 2016 helper modules or for the managers.
+        for path in (modules_json, module_config, config_dir + "/overlay-config.json"):
+            files[path] = None
+        if (settings.get("modules_flag") or "").strip() == modules_flag.strip():
+            files[flags_dir + "/modules"] = None
         return files
-
-    if flavour == "helper":
-        module = {"name": AGENT_MODULE,
-                  "parameters": [{"key": "master", "value": setting("master_address")},
-                                 {"key": "cni_dir", "value": setting("cni_dir")}]}
+    if role == "master":
+        files[module_config] = to_json({"replicated_log_dir": setting("replicated_log_dir"),
+                                        "network": module_network(view)})
+        module = {"name": MASTER_MANAGER, "parameters": [{"key": "master_config", "value": module_config}]}
     else:
-        files[config_dir + "/agent-config.json"] = to_json({
+        files[module_config] = to_json({
             "master": setting("master_address"),
             "cni_dir": setting("cni_dir"),
             "network_config": {"allocate_subnet": True, "mesos_bridge": True,
-                               "docker_bridge": bool(settings.get("docker_networks", True)),
+                               "docker_bridge": _bool_setting(settings, "docker_networks", True),
                                "overlay_mtu": int(setting("mtu")), "enable_ipv6": view["ipv6"]},
         })
-        module = {"name": AGENT_MANAGER,
-                  "parameters": [{"key": "agent_config", "value": config_dir + "/agent-config.json"}]}
-    files[config_dir + "/agent_modules.json"] = to_json(
-        {"libraries": [{"file": setting("module_library"), "modules": [module]}]})
-    isolation = list(settings.get("isolation") or [])
-    if not all(isinstance(item, str) and item for item in isolation):
-        raise _field_error("mesos_overlay_agent_isolation", isolation, "must be a list of isolator names")
-    if "network/cni" not in isolation:
-        isolation.append("network/cni")
-    flags_dir = setting("agent_flags_dir")
-    files[flags_dir + "/modules"] = "file://%s/agent_modules.json\n" % config_dir
-    files[flags_dir + "/network_cni_config_dir"] = setting("cni_dir") + "\n"
-    files[flags_dir + "/network_cni_plugins_dir"] = setting("cni_plugins_dir") + "\n"
-    files[flags_dir + "/isolation"] = ",".join(dict.fromkeys(isolation)) + "\n"
+        module = {"name": AGENT_MANAGER, "parameters": [{"key": "agent_config", "value": module_config}]}
+    files[modules_json] = to_json({"libraries": [{"file": setting("module_library"), "modules": [module]}]})
+    files[config_dir + "/overlay-config.json"] = None
+    files[flags_dir + "/modules"] = modules_flag
     return files
+
+
+def _bool_setting(settings, key, default=False):
+    value = settings.get(key, default)
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "on", "1")
+    return bool(value)
 
 
 def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXLAN_CHAIN, docker=False):
@@ -216,7 +237,7 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXL
     # containers of different agents is forwarded here too.
     spaces = {o["name"]: o for o in view["network"]["overlays"]}
     enabled = [spaces[name] for name in view["enabled"]] if agent else []
-    forward4, forward6, nat = [], [], []
+    forward4, forward6, nat, nat6 = [], [], [], []
     for overlay in enabled:
         if overlay.get("subnet"):
             forward4 += ["-s %s -j ACCEPT" % overlay["subnet"], "-d %s -j ACCEPT" % overlay["subnet"]]
@@ -224,13 +245,15 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXL
             nat.append("-s %s -j MASQUERADE" % overlay["subnet"])
         if overlay.get("subnet6"):
             forward6 += ["-s %s -j ACCEPT" % overlay["subnet6"], "-d %s -j ACCEPT" % overlay["subnet6"]]
+            nat6 += ["-s %s -d %s -j RETURN" % (overlay["subnet6"], space) for space in view["internal6"]]
+            nat6.append("-s %s -j MASQUERADE" % overlay["subnet6"])
     forward_jumps = [{"chain": "FORWARD", "match": "", "first": False, "create": False}]
     if docker:
         forward_jumps.insert(0, {"chain": "DOCKER-USER", "match": "", "first": True, "create": True})
     chains.append({"name": FORWARD_CHAIN, "table": "filter", "state": "present" if agent else "absent",
                    "rules": forward4, "rules6": forward6, "jumps": forward_jumps, "purge_comment": LEGACY_COMMENT})
     chains.append({"name": NAT_CHAIN, "table": "nat", "state": "present" if agent else "absent",
-                   "rules": nat, "rules6": None,
+                   "rules": nat, "rules6": nat6,
                    "jumps": [{"chain": "POSTROUTING", "match": "", "first": False, "create": False}],
                    "purge_comment": LEGACY_COMMENT})
     return chains
@@ -269,5 +292,5 @@ def dataplane(view, settings=None):
     }
 
 
-__all__ = ("dataplane", "AllocationError", "cni_config", "cni_files", "firewall_chains", "mesos_files", "module_network",
+__all__ = ("dataplane", "cni_config", "cni_files", "firewall_chains", "mesos_files", "module_network",
            "to_json")

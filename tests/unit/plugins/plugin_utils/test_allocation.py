@@ -537,3 +537,37 @@ def test_error_state_entry_without_role():
     state = good_state()
     state["agents"]["a"]["role"] = "boss"
     raises(r"state.agents.a: .* needs an 'ip' string and a 'role' of master, agent", BASE, state=state)
+
+
+# --- IPv6-only overlays (DC/OS's dcos6) ------------------------------------------------------
+
+V6ONLY = {"vtep_subnet": "44.128.0.0/20", "vtep_subnet6": "fd01:a::/64", "vtep_mac_oui": "70:B3:D5:00:00:00",
+          "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24},
+                       {"name": "dcos6", "subnet6": "fd01:b::/64", "prefix6": 80}]}
+
+
+def test_an_ipv6_only_overlay_gets_ipv6_slices_and_halves_only():
+    members = [{"name": "m1", "ip": "192.0.2.1", "role": "master"}, {"name": "a1", "ip": "192.0.2.2", "role": "agent"}]
+    result = allocate(V6ONLY, members)
+    assert result["network"]["overlays"][1] == {"name": "dcos6", "subnet": None, "prefix": None,
+                                                "subnet6": "fd01:b::/64", "prefix6": 80, "enabled": True}
+    a1 = result["agents"]["a1"]["overlays"]["dcos6"]
+    assert a1["subnet"] is None and a1["subnet6"] == "fd01:b:0:0:1::/80"
+    assert a1["mesos_bridge"] == {"name": "m-dcos6", "ip": None, "ip6": "fd01:b:0:0:1::/81"}
+    assert a1["docker_bridge"] == {"name": "d-dcos6", "ip": None, "ip6": "fd01:b::1:8000:0:0/81"}
+    m1 = result["agents"]["m1"]["overlays"]["dcos6"]
+    assert m1["subnet6"] == "fd01:b::/80" and m1["mesos_bridge"] is None
+    # The saved state reads back to the same allocation.
+    assert allocate(V6ONLY, members, state=result["state"])["state"] == result["state"]
+
+
+@pytest.mark.parametrize("overlay, message", [
+    ({"name": "x"}, r"overlays\[1\].subnet: None is required \(or subnet6 for an IPv6-only overlay\)"),
+    ({"name": "x", "prefix": 24, "subnet6": "fd01:c::/64", "prefix6": 80}, r"overlays\[1\].prefix: 24 is set but subnet is not"),
+    ({"name": "x", "subnet6": "fd01:c::/64"}, r"overlays\[1\].prefix6: None is required with subnet6"),
+    ({"name": "x", "subnet6": "fd01:a:0:0:1::/80", "prefix6": 96}, r"vtep_subnet6 fd01:a::/64 overlaps overlay .x. subnet6"),
+])
+def test_an_ipv6_only_overlay_is_validated(overlay, message):
+    config = dict(V6ONLY, overlays=[V6ONLY["overlays"][0], overlay])
+    with pytest.raises(AllocationError, match=message):
+        allocate(config, [{"name": "a1", "ip": "192.0.2.2", "role": "agent"}])

@@ -123,7 +123,7 @@ def test_error_peers_of_unknown_host():
 def test_cni_config_dual_stack():
     config = cni_config(allocate(DUAL, MEMBERS), "a1", "dcos", mtu=1420)
     assert config == {
-        "cniVersion": "0.3.1", "name": "dcos", "type": "bridge", "bridge": "m-dcos", "isGateway": True,
+        "cniVersion": "0.2.0", "name": "dcos", "type": "bridge", "bridge": "m-dcos", "isGateway": True,
         "ipMasq": False, "hairpinMode": True, "mtu": 1420,
         "ipam": {"type": "host-local", "ranges": [[{"subnet": "9.0.1.0/25"}], [{"subnet": "fd01:b:0:0:1::/81"}]],
                  "routes": [{"dst": "0.0.0.0/0"}, {"dst": "::/0"}]},

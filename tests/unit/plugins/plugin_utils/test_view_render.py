@@ -28,10 +28,11 @@ MEMBERS = [{"name": "m1", "ip": "192.0.2.1", "role": "master"},
            {"name": "a1", "ip": "192.0.2.2", "role": "agent"},
            {"name": "a2", "ip": "192.0.2.3", "role": "agent"}]
 SETTINGS = {"config_dir": "/etc/mesos-overlay", "module_library": "/usr/lib/mesos/modules/libx.so",
-            "module_flavour": "helper", "master_flags_dir": "/etc/mesos-master", "agent_flags_dir": "/etc/mesos-slave",
+            "dcos_modules": False, "master_flags_dir": "/etc/mesos-master", "agent_flags_dir": "/etc/mesos-slave",
             "replicated_log_dir": "/var/lib/mesos/log", "master_address": "192.0.2.1:5050",
             "cni_dir": "/var/lib/mesos/cni/config", "cni_plugins_dir": "/usr/lib/cni",
-            "isolation": ["filesystem/linux", "docker/runtime"], "mtu": 1420, "docker_networks": True}
+            "isolation": "cgroups/cpu,cgroups/mem,filesystem/linux\n", "isolators": ["network/cni"], "mtu": 1420,
+            "docker_networks": True}
 
 
 @pytest.fixture(name="allocation")
@@ -125,39 +126,59 @@ def test_module_network_has_enabled_overlays_and_no_nulls(allocation):
         "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24, "subnet6": "fd01:b::/64", "prefix6": 80}]}
 
 
-def test_mesos_files_of_a_master_helper(allocation):
-    files = mesos_files(host_view(allocation, "m1"), SETTINGS)
-    assert sorted(files) == ["/etc/mesos-master/modules", "/etc/mesos-overlay/master_modules.json",
-                             "/etc/mesos-overlay/overlay-config.json"]
-    modules = json.loads(files["/etc/mesos-overlay/master_modules.json"])
+def test_a_stock_mesos_master_gets_no_module_flag_and_loses_the_2016_helper_configs(allocation):
+    files = mesos_files(host_view(allocation, "m1"), dict(SETTINGS, modules_flag="file:///etc/mesos-overlay/master_modules.json\n"))
+    assert files == {"/etc/mesos-overlay/master_modules.json": None, "/etc/mesos-overlay/master-config.json": None,
+                     "/etc/mesos-overlay/overlay-config.json": None, "/etc/mesos-master/modules": None}
+
+
+def test_a_modules_flag_the_operator_wrote_is_kept(allocation):
+    files = mesos_files(host_view(allocation, "a1"), dict(SETTINGS, modules_flag="file:///etc/mesos/my_modules.json\n"))
+    assert "/etc/mesos-slave/modules" not in files
+
+
+def test_the_dcos_modules_are_the_managers_of_current_dcos_mesos_modules(allocation):
+    master = mesos_files(host_view(allocation, "m1"), dict(SETTINGS, dcos_modules=True))
+    modules = json.loads(master["/etc/mesos-overlay/master_modules.json"])
     assert modules == {"libraries": [{"file": "/usr/lib/mesos/modules/libx.so", "modules": [
-        {"name": "com_mesosphere_mesos_MasterOverlayHelper",
-         "parameters": [{"key": "overlays", "value": "/etc/mesos-overlay/overlay-config.json"}]}]}]}
-    assert files["/etc/mesos-master/modules"] == "file:///etc/mesos-overlay/master_modules.json\n"
-
-
-def test_mesos_files_of_a_master_manager(allocation):
-    files = mesos_files(host_view(allocation, "m1"), dict(SETTINGS, module_flavour="manager"))
-    config = json.loads(files["/etc/mesos-overlay/master-config.json"])
+        {"name": "com_mesosphere_mesos_OverlayMasterManager",
+         "parameters": [{"key": "master_config", "value": "/etc/mesos-overlay/master-config.json"}]}]}]}
+    config = json.loads(master["/etc/mesos-overlay/master-config.json"])
     assert config["replicated_log_dir"] == "/var/lib/mesos/log" and config["network"]["vtep_subnet"] == "44.128.0.0/20"
-
-
-def test_mesos_files_of_an_agent(allocation):
-    files = mesos_files(host_view(allocation, "a1"), SETTINGS)
-    assert files["/etc/mesos-slave/isolation"] == "filesystem/linux,docker/runtime,network/cni\n"
-    assert files["/etc/mesos-slave/network_cni_config_dir"] == "/var/lib/mesos/cni/config\n"
-    modules = json.loads(files["/etc/mesos-overlay/agent_modules.json"])
-    assert modules["libraries"][0]["modules"][0]["parameters"][0] == {"key": "master", "value": "192.0.2.1:5050"}
-    manager = mesos_files(host_view(allocation, "a1"), dict(SETTINGS, module_flavour="manager"))
-    agent_config = json.loads(manager["/etc/mesos-overlay/agent-config.json"])
+    assert master["/etc/mesos-master/modules"] == "file:///etc/mesos-overlay/master_modules.json\n"
+    agent = mesos_files(host_view(allocation, "a1"), dict(SETTINGS, dcos_modules=True))
+    modules = json.loads(agent["/etc/mesos-overlay/agent_modules.json"])
+    assert modules["libraries"][0]["modules"][0] == {
+        "name": "com_mesosphere_mesos_OverlayAgentManager",
+        "parameters": [{"key": "agent_config", "value": "/etc/mesos-overlay/agent-config.json"}]}
+    agent_config = json.loads(agent["/etc/mesos-overlay/agent-config.json"])
+    assert agent_config["master"] == "192.0.2.1:5050"
     assert agent_config["network_config"] == {"allocate_subnet": True, "mesos_bridge": True, "docker_bridge": True,
                                               "overlay_mtu": 1420, "enable_ipv6": True}
+    assert "MasterOverlayHelper" not in json.dumps([master, agent]) and "AgentOverlayHelper" not in json.dumps(agent)
+
+
+def test_an_agent_keeps_the_operators_isolators_and_adds_network_cni(allocation):
+    files = mesos_files(host_view(allocation, "a1"), SETTINGS)
+    assert files["/etc/mesos-slave/isolation"] == "cgroups/cpu,cgroups/mem,filesystem/linux,network/cni\n"
+    assert files["/etc/mesos-slave/network_cni_config_dir"] == "/var/lib/mesos/cni/config\n"
+    assert files["/etc/mesos-slave/network_cni_plugins_dir"] == "/usr/lib/cni\n"
+    assert files["/etc/mesos-overlay/agent_modules.json"] is None
+    # Written once, the flag reads back the same: a second run changes nothing.
+    again = mesos_files(host_view(allocation, "a1"), dict(SETTINGS, isolation=files["/etc/mesos-slave/isolation"]))
+    assert again == files
+
+
+def test_an_agent_without_an_isolation_flag_gets_mesos_default_plus_network_cni(allocation):
+    for current in (None, "", "\n"):
+        files = mesos_files(host_view(allocation, "a1"), dict(SETTINGS, isolation=current))
+        assert files["/etc/mesos-slave/isolation"] == "posix/cpu,posix/mem,network/cni\n"
 
 
 @pytest.mark.parametrize("settings, message", [
-    (dict(SETTINGS, module_flavour="other"), r"mesos_overlay_module_flavour: 'other' must be one of helper, manager"),
     (dict(SETTINGS, cni_dir=""), r"settings.cni_dir: '' is required for a agent"),
-    (dict(SETTINGS, isolation=["ok", 3]), r"mesos_overlay_agent_isolation: \['ok', 3\] must be a list"),
+    (dict(SETTINGS, isolators=["ok", 3]), r"mesos_overlay_agent_isolation: \['ok', 3\] must be a list"),
+    (dict(SETTINGS, isolators=["a,b"]), r"mesos_overlay_agent_isolation: \['a,b'\] must be a list"),
 ])
 def test_error_mesos_settings(allocation, settings, message):
     with pytest.raises(AllocationError, match=message):
@@ -179,6 +200,9 @@ def test_firewall_chains_of_an_agent(allocation):
     assert chains["MESOS-OVERLAY-NAT"]["rules"] == [
         "-s 9.0.0.0/8 -d 44.128.0.0/20 -j RETURN", "-s 9.0.0.0/8 -d 9.0.0.0/8 -j RETURN",
         "-s 9.0.0.0/8 -d 10.0.0.0/8 -j RETURN", "-s 9.0.0.0/8 -j MASQUERADE"]
+    assert chains["MESOS-OVERLAY-NAT"]["rules6"] == [
+        "-s fd01:b::/64 -d fd01:a::/64 -j RETURN", "-s fd01:b::/64 -d fd01:b::/64 -j RETURN",
+        "-s fd01:b::/64 -j MASQUERADE"]
     assert all(c["state"] == "present" for c in chains.values())
 
 
