@@ -4,7 +4,8 @@ VENV ?= .venv
 PYTHON := $(abspath $(VENV))/bin/python
 BIN := $(abspath $(VENV))/bin
 # Debian packages the tests need on the machine itself.
-DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv docker.io debootstrap busybox-static
+DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv docker.io debootstrap busybox-static \
+	containernetworking-plugins
 # Molecule and ansible-playbook must be the venv's.
 export PATH := $(BIN):$(PATH)
 

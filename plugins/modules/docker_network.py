@@ -34,7 +34,11 @@ options:
     description: IPv4 subnet of the network, the agent's Docker half. With O(state=present), this or O(subnet6) is required.
     type: str
   subnet6:
-    description: IPv6 subnet of the network, the agent's IPv6 Docker half. Turns IPv6 on for the network.
+    description:
+      - IPv6 subnet of the network, the agent's IPv6 Docker half. Turns IPv6 on for the network.
+      - Without O(subnet), an IPv6-only overlay. Docker before version 27 still gives every bridge network an IPv4 subnet
+        from its default address pools; that subnet is Docker's own, carries no overlay traffic, and is not reported as a
+        difference.
     type: str
   mtu:
     description: MTU of the bridge and the containers' interfaces.
@@ -187,6 +191,10 @@ class DockerNetwork:
         if not before:
             plan.add("network", self.name, None, want)
             return plan
+        if not any(":" not in subnet for subnet in want["subnets"]):
+            # An IPv6-only network: Docker before 27 always gives a bridge network an IPv4 subnet
+            # of its own (from its default address pools); that one is Docker's, not a difference.
+            before = dict(before, subnets=[subnet for subnet in before["subnets"] if ":" in subnet])
         for key in OPTIONS:
             if before[key] != want[key]:
                 plan.add("option", key, before[key], want[key])

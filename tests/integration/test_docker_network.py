@@ -90,6 +90,17 @@ def test_creates_exactly_what_was_asked_then_changes_nothing(clean):
     assert not run_module(WANT, check=True, diff=True)["changed"]
 
 
+def test_an_ipv6_only_network_is_created_once(clean):
+    want = {"name": NAME, "subnet6": "fd01:b::1:8000:0:0/81", "mtu": 1420}
+    assert run_module(want)["changed"]
+    net = inspect()
+    assert net["EnableIPv6"] is True
+    assert "fd01:b::1:8000:0:0/81" in [c["Subnet"] for c in net["IPAM"]["Config"]]
+    # Docker may add an IPv4 subnet of its own: not a difference on the next run.
+    second = run_module(want)
+    assert not second["changed"], second
+
+
 def test_check_mode_creates_nothing(clean):
     result = run_module(WANT, check=True, diff=True)
     assert result["changed"]
