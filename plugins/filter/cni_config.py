@@ -18,8 +18,8 @@ description:
   - The C(bridge) plugin on the Mesos bridge C(m-<overlay>), C(host-local) IPAM on the agent's Mesos half, gateway on,
     IP masquerade off, hairpin on, a default route, the overlay MTU; IPv6 alongside when the overlay has it.
   - With O(port_mapper=true), wrapped in C(mesos-cni-port-mapper), which delegates to the bridge config.
-  - C(cniVersion) is C(0.2.0): Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (C(ip4) and C(ip6) objects),
-    and the plugins answer in the version the config names, so that Mesos records the container's addresses.
+  - C(cniVersion) is C(0.2.0) because Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (C(ip4) and C(ip6)
+    objects) and the plugins answer in the version the config names; so Mesos records the container's addresses.
 options:
   _input:
     description: A result of M(mesos.overlay.allocate#filter).

@@ -21,7 +21,7 @@ description:
     result; M(mesos.overlay.allocate#filter) gives them the lowest free addresses and slices.
   - DC/OS agents are matched to members by underlay IP; the DC/OS masters, listed among its agents without bridges,
     are matched the same way. A member's role comes from the inventory.
-  - Refused, naming the field and the value: an agent IP that matches no member (unless listed in O(leave_out)), an
+  - Refused, naming the field and the value - an agent IP that matches no member (unless listed in O(leave_out)), an
     agent listed twice, a VTEP that is not C(vtep1024)/VNI 1024, a MAC or a bridge half that does not follow from the
     agent's addresses, an overlay unknown to the DC/OS network, and anything the collection refuses in its own saved
     state (an address held twice, a slice outside its subnet or not on a slice boundary).

@@ -209,7 +209,8 @@ def import_dcos(dcos_state, members, network=None, leave_out=None):
         name = by_ip.get(ip)
         if name is None:
             raise _field_error(field + ".ip", ip, "matches no member of the inventory: add the host to mesos_masters "
-                               "or mesos_agents, or leave it out explicitly (leave_out)")
+                               "or mesos_agents, or leave it out explicitly (leave_out; the playbook import_dcos "
+                               "takes dcos_leave_out)")
         taken = _agent_record(field, dict(agent, ip=ip), dcos_network, by_name[name]["role"])
         if taken is not None:
             records[name], seen[name] = taken

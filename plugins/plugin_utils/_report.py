@@ -165,7 +165,8 @@ def probe_plan(allocation, host, vtep_mtu=1450, others=None):
 
     Each is {"to", "kind", "target", "argv", "expect_ok"}: the peer's VTEP (IPv4, IPv6), a
     don't-fragment packet of the full VTEP MTU (must cross) and one byte more (must not),
-    and the gateway of each enabled overlay's Docker bridge on agents.
+    and the gateway of each enabled overlay's Docker bridge on agents (the IPv6 one for an
+    IPv6-only overlay).
     """
     allocation = as_allocation(allocation)
     agents = allocation.get("agents") or {}
@@ -189,8 +190,12 @@ def probe_plan(allocation, host, vtep_mtu=1450, others=None):
         for overlay in sorted(entry.get("overlays") or {}):
             bridge = entry["overlays"][overlay].get("docker_bridge")
             if overlay in enabled and bridge:
-                # Docker gives its bridge the half's first host address.
-                ping("docker " + overlay, _gateway(bridge["ip"]))
+                # Docker gives its bridge the half's first host address; an IPv6-only overlay
+                # is probed on its IPv6 gateway.
+                if bridge.get("ip"):
+                    ping("docker " + overlay, _gateway(bridge["ip"]))
+                else:
+                    ping("docker " + overlay, _gateway(bridge["ip6"]))
     return plan
 
 

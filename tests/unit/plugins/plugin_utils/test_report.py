@@ -137,3 +137,11 @@ def test_changes_of_summarises_each_area():
     })
     assert summary == {"docker": [], "firewall": ["MESOS-OVERLAY-NAT: change chain ipv4 nat MESOS-OVERLAY-NAT"],
                        "vtep": [{"kind": "mtu", "key": "vtep1024", "action": "change"}]}
+
+
+def test_an_ipv6_only_overlay_is_probed_on_its_ipv6_docker_gateway():
+    config = {"vtep_subnet": "44.128.0.0/20", "vtep_subnet6": "fd01:a::/64", "vtep_mac_oui": "70:B3:D5:00:00:00",
+              "overlays": [{"name": "dcos6", "subnet6": "fd01:b::/64", "prefix6": 80}]}
+    members = [{"name": "a1", "ip": "192.0.2.2", "role": "agent"}, {"name": "a2", "ip": "192.0.2.3", "role": "agent"}]
+    plan = probe_plan(allocate(config, members), "a1")
+    assert [p["target"] for p in plan if p["kind"] == "docker dcos6"] == ["fd01:b::1:8000:0:1"]
