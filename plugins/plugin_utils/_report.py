@@ -40,12 +40,13 @@ def allocation_table(allocation):
                 row += ["-", "-", "-"]
                 continue
             suffix = "" if slot.get("enabled", True) else " (off)"
-            subnet = slot["subnet"] + (" " + slot["subnet6"] if slot.get("subnet6") else "") + suffix
+            # Either family may be missing (IPv4-only and IPv6-only overlays).
+            subnet = " ".join(s for s in (slot.get("subnet"), slot.get("subnet6")) if s) + suffix
 
             def half(bridge):
                 if not bridge:
                     return "-"
-                return bridge["ip"] + (" " + bridge["ip6"] if bridge.get("ip6") else "")
+                return " ".join(s for s in (bridge.get("ip"), bridge.get("ip6")) if s)
             row += [subnet, half(slot.get("mesos_bridge")), half(slot.get("docker_bridge"))]
         rows.append(row)
     return _table(header, rows)

@@ -145,3 +145,12 @@ def test_an_ipv6_only_overlay_is_probed_on_its_ipv6_docker_gateway():
     members = [{"name": "a1", "ip": "192.0.2.2", "role": "agent"}, {"name": "a2", "ip": "192.0.2.3", "role": "agent"}]
     plan = probe_plan(allocate(config, members), "a1")
     assert [p["target"] for p in plan if p["kind"] == "docker dcos6"] == ["fd01:b::1:8000:0:1"]
+
+
+def test_the_table_shows_an_ipv6_only_overlay():
+    config = {"vtep_subnet": "44.128.0.0/20", "vtep_subnet6": "fd01:a::/64", "vtep_mac_oui": "70:B3:D5:00:00:00",
+              "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24},
+                           {"name": "dcos6", "subnet6": "fd01:b::/64", "prefix6": 80}]}
+    table = allocation_table(allocate(config, [{"name": "a1", "ip": "192.0.2.2", "role": "agent"}]))
+    line = [row for row in table.splitlines() if row.startswith("a1")][0]
+    assert "9.0.0.0/24" in line and "9.0.0.0/25" in line and "fd01:b::/80" in line and "fd01:b::/81" in line
