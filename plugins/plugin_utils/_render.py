@@ -33,6 +33,7 @@ AGENT_MANAGER = "com_mesosphere_mesos_OverlayAgentManager"
 # What Mesos isolates with when its isolation flag is not set (mesos-agent --help).
 MESOS_DEFAULT_ISOLATION = ("posix/cpu", "posix/mem")
 
+
 def _view(view):
     if not isinstance(view, dict) or "vtep" not in view or "peers" not in view:
         raise _field_error("view", type(view).__name__, "is not a host view (see the host_view filter)")

@@ -114,7 +114,7 @@ def test_mesos_reads_the_container_addresses_from_the_result(agent, overlay, por
     else:
         assert seen["ip6"] is None, seen
     # A second container gets the next address; DEL gives the address back.
-    second, _ = _isolator(agent, "ADD", overlay, port_mapper, "c2")
+    second = _isolator(agent, "ADD", overlay, port_mapper, "c2")[0]
     assert (second["ip4"], second["ip6"]) != (seen["ip4"], seen["ip6"])
     _isolator(agent, "DEL", overlay, port_mapper, "c1")
     _isolator(agent, "DEL", overlay, port_mapper, "c2")
