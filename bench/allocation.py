@@ -19,6 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, ".collections"))
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate  # noqa: E402
+from ansible_collections.mesos.overlay.plugins.plugin_utils._dcos import import_dcos  # noqa: E402
 
 NETWORK = {
     "vtep_subnet": "44.0.0.0/8",
@@ -34,6 +35,23 @@ NETWORK = {
 def members(count):
     return [{"name": "agent-%06d" % i, "ip": "172.%d.%d.%d" % (16 + i // 65536, (i // 256) % 256, i % 256),
              "role": "agent"} for i in range(count)]
+
+
+def dcos_state(state):
+    """What the DC/OS overlay master module would serve for the same allocation (GET
+    /overlay-master/state), agents in reverse name order as if they had registered that way."""
+    network = dict(state["network"], overlays=[{k: v for k, v in o.items() if v is not None}
+                                               for o in state["network"]["overlays"]])
+    agents = []
+    for name in sorted(state["agents"], reverse=True):
+        entry = state["agents"][name]
+        vxlan = {"vni": 1024, "vtep_name": "vtep1024", "vtep_ip": entry["vtep"]["ip"], "vtep_ip6": entry["vtep"]["ip6"],
+                 "vtep_mac": entry["vtep"]["mac"]}
+        agents.append({"ip": entry["ip"], "overlays": [
+            {"info": {"name": overlay}, "subnet": slot["subnet"], "subnet6": slot["subnet6"],
+             "mesos_bridge": slot["mesos_bridge"], "docker_bridge": slot["docker_bridge"],
+             "backend": {"vxlan": vxlan}} for overlay, slot in sorted(entry["overlays"].items())]})
+    return {"network": network, "agents": agents}
 
 
 def best_of(repeat, function):
@@ -75,6 +93,10 @@ def main():
     state = allocate(NETWORK, small)
     t_rerun = best_of(args.repeat, lambda: allocate(NETWORK, small, state=state))
     print("re-run on 10,000 agents with their state:       %.3f s" % t_rerun)
+    served = dcos_state(state)
+    t_import = best_of(args.repeat, lambda: allocate(NETWORK, small, state=import_dcos(served, small, network=NETWORK)))
+    assert allocate(NETWORK, small, state=import_dcos(served, small))["state"]["members"] == state["state"]["members"]
+    print("import_dcos + allocate, 10,000 DC/OS agents:    %.3f s" % t_import)
     t_base = best_of(1, lambda: ansible_utils_way(args.baseline_hosts))
     per_host = t_base / args.baseline_hosts
     print("ansible.utils.ipsubnet way, %d agents:      %.3f s" % (args.baseline_hosts, t_base))
