@@ -97,6 +97,7 @@ molecule: venv image
 bench: venv image
 	$(PYTHON) bench/allocation.py
 	$(PYTHON) bench/allocation_playbook.py
+	$(PYTHON) bench/peers.py
 	$(PYTHON) bench/cluster.py
 
 # The lab: one master and three agents as containers with their own Docker engines, then the

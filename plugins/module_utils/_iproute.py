@@ -24,6 +24,8 @@ MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 # The route protocol number that marks the routes mesos.overlay owns (see vxlan_peers docs):
 # not assigned in /etc/iproute2/rt_protos, so no routing daemon claims it.
 ROUTE_PROTOCOL = 121
+# A batch line is split on blanks and may quote: words holding these go alone.
+_BATCH_UNSAFE = re.compile(r"[\s\"'\\#]")
 
 
 def normalize_mac(option, value):
@@ -117,15 +119,53 @@ class IPRoute:
             handle.write(text)
 
     def apply(self, commands):
-        """Run the commands of a plan in order; the first that fails stops the run, named."""
-        for argv in commands:
-            if argv and argv[0] == WRITE:
+        """Run the commands of a plan in order, each run of consecutive ``ip`` (or ``bridge``)
+        commands in one ``-batch`` process; the first that fails stops the run, named."""
+        for group in self._groups(commands):
+            if group[0] and group[0][0] == WRITE:
+                argv = group[0]
                 try:
                     self.write_text(argv[1], argv[2])
                 except (IOError, OSError) as exc:
                     self.module.fail_json(msg="could not write %s: %s (is /proc/sys read-only?)" % (argv[1], exc))
+            elif len(group) == 1:
+                self._run(group[0])
             else:
-                self._run(argv)
+                self._run_batch(group)
+
+    def _groups(self, commands):
+        """Consecutive commands of one binary that a batch line can carry, as lists; anything
+        else (a file write, a word with a blank or a quote) in a list of its own."""
+        groups = []
+        open_binary = None  # the binary of the last group, while it can take more lines
+        for argv in commands:
+            binary = argv[0] if argv else None
+            batchable = binary in (self.ip, self.bridge) and all(
+                str(part) and not _BATCH_UNSAFE.search(str(part)) for part in argv)
+            if batchable and binary == open_binary:
+                groups[-1].append(argv)
+            else:
+                groups.append([argv])
+            open_binary = binary if batchable else None
+        return groups
+
+    def _run_batch(self, group):
+        """One ``ip -batch -`` (or ``bridge -batch -``) for the group; iproute2 stops at the
+        first line that fails and names it (``Command failed -:N``), which maps back to the plan."""
+        binary = group[0][0]
+        lines = [" ".join(str(part) for part in argv[1:]) for argv in group]
+        rc, out, err = self.module.run_command([binary, "-batch", "-"], environ_update=self.environ,
+                                               data="\n".join(lines) + "\n")
+        if rc == 0:
+            return
+        failed = re.search(r"Command failed -:(\d+)", err or "")
+        if failed and 1 <= int(failed.group(1)) <= len(group):
+            argv = group[int(failed.group(1)) - 1]
+            self.module.fail_json(msg="%s failed: %s" % (argv_text(argv), (err or out).strip()),
+                                  rc=rc, stdout=out, stderr=err, cmd=argv)
+        self.module.fail_json(msg="%s -batch - failed on one of %d commands (%s ... %s): %s"
+                              % (binary, len(group), argv_text(group[0]), argv_text(group[-1]),
+                                 (err or out).strip()), rc=rc, stdout=out, stderr=err)
 
     # -- reads ---------------------------------------------------------------------------
 

@@ -258,26 +258,23 @@ class VxlanPeers:
         own = {a.split("/")[0] for a in self.iproute.addresses(self.device)}
         return own, have, extra
 
+    # No -4/-6: iproute2 takes the family from the address, and a batch line cannot carry it.
     def _set_argv(self, kind, key, value):
         ip, dev = self.iproute.ip, self.device
         if kind == "neighbour":
-            family = "-6" if ":" in key else "-4"
-            return [ip, family, "neigh", "replace", key, "lladdr", value, "dev", dev, "nud", "permanent"]
+            return [ip, "neigh", "replace", key, "lladdr", value, "dev", dev, "nud", "permanent"]
         if kind == "fdb":
             # On a VXLAN device, replace swaps the MAC's existing destination (append would add one).
             return [self.iproute.bridge, "fdb", "replace", key, "dev", dev, "dst", value, "self", "permanent"]
-        family = "-6" if kind == "route6" else "-4"
-        return [ip, family, "route", "replace", key, "via", value, "dev", dev, "proto", str(ROUTE_PROTOCOL)]
+        return [ip, "route", "replace", key, "via", value, "dev", dev, "proto", str(ROUTE_PROTOCOL)]
 
     def _remove_argv(self, kind, key, value):
         ip, dev = self.iproute.ip, self.device
         if kind == "neighbour":
-            family = "-6" if ":" in key else "-4"
-            return [ip, family, "neigh", "del", key, "dev", dev]
+            return [ip, "neigh", "del", key, "dev", dev]
         if kind == "fdb":
             return [self.iproute.bridge, "fdb", "del", key, "dev", dev, "dst", value, "self"]
-        family = "-6" if kind == "route6" else "-4"
-        return [ip, family, "route", "del", key, "dev", dev, "proto", str(ROUTE_PROTOCOL)]
+        return [ip, "route", "del", key, "dev", dev, "proto", str(ROUTE_PROTOCOL)]
 
     def plan(self, have, extra, wanted):
         plan = Plan()

@@ -48,6 +48,7 @@ class FakeModule:
         self.missing_bins = set(missing_bins)
         self.ran = []
         self.stdin = []
+        self.fail_with = None  # (command, rc, stderr): that command fails so
 
     def get_bin_path(self, name, required=False):
         if name in self.missing_bins:
@@ -64,9 +65,24 @@ class FakeModule:
             return self.answers[key]
         self.ran.append(key)
         self.stdin.append(data)
+        if self.fail_with is not None and key == self.fail_with[0]:
+            return self.fail_with[1], "", self.fail_with[2]
         if self.after_apply is not None:
             self.answers.update(self.after_apply)
         return 0, "", ""
+
+    @property
+    def applied(self):
+        """Every command applied, in order, with each ``-batch -`` process expanded into its
+        lines (as `<binary> <line>`); ``ran`` holds the processes themselves."""
+        commands = []
+        for key, data in zip(self.ran, self.stdin):
+            if key.endswith(" -batch -"):
+                binary = key[:-len(" -batch -")]
+                commands += ["%s %s" % (binary, line) for line in (data or "").splitlines()]
+            else:
+                commands.append(key)
+        return commands
 
     def fail_json(self, **result):
         raise Failed(result)

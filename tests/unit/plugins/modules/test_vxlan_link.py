@@ -34,7 +34,7 @@ def kinds(result):
 
 def test_converged_device_changes_nothing():
     module, result = run()
-    assert not result["changed"] and result["changes"] == [] and module.ran == []
+    assert not result["changed"] and result["changes"] == [] and module.applied == []
     assert result["device"]["mac"] == "70:b3:d5:80:00:02"
 
 
@@ -42,13 +42,13 @@ def test_mtu_drift_is_changed_in_place():
     module, result = run(answers=vtep_answers(link=changed_link(mtu=1300)))
     assert kinds(result) == [("mtu", "change")]
     assert result["changes"][0]["before"] == 1300 and result["changes"][0]["after"] == 1450
-    assert module.ran == ["/sbin/ip link set dev vtep1024 mtu 1450"]
+    assert module.applied == ["/sbin/ip link set dev vtep1024 mtu 1450"]
     assert not result["recreated"]
 
 
 def test_check_mode_plans_and_runs_nothing():
     module, result = run(check=True, answers=vtep_answers(link=changed_link(mtu=1300)))
-    assert result["changed"] and module.ran == []
+    assert result["changed"] and module.applied == []
     assert result["commands"] == ["/sbin/ip link set dev vtep1024 mtu 1450"]
 
 
@@ -64,10 +64,10 @@ def test_missing_device_is_created_then_configured_in_order():
     assert written == [("/proc/sys/net/ipv6/conf/vtep1024/disable_ipv6", "0\n")]
     assert kinds(result) == [("device", "add"), ("mac", "add"), ("mtu", "add"), ("sysctl", "change"),
                              ("address", "add"), ("address", "add"), ("up", "change")]
-    assert module.ran[0] == ("/sbin/ip link add vtep1024 type vxlan id 1024 dstport 64000 local 198.19.10.21 "
+    assert module.applied[0] == ("/sbin/ip link add vtep1024 type vxlan id 1024 dstport 64000 local 198.19.10.21 "
                              "dev u0 nolearning")
-    assert "/sbin/ip addr add fd01:a::2/64 dev vtep1024 nodad" in module.ran
-    assert module.ran[-1] == "/sbin/ip link set dev vtep1024 up"
+    assert "/sbin/ip addr add fd01:a::2/64 dev vtep1024 nodad" in module.applied
+    assert module.applied[-1] == "/sbin/ip link set dev vtep1024 up"
     assert result["device"]["ifindex"] == 3
 
 
@@ -83,7 +83,7 @@ def test_missing_device_in_check_mode_reads_the_default_ipv6_setting():
     result = link.run()
     assert paths == ["/proc/sys/net/ipv6/conf/default/disable_ipv6"]
     assert ("sysctl", "change") not in kinds(result)
-    assert module.ran == []
+    assert module.applied == []
 
 
 def test_ipv6_wanted_on_a_host_without_ipv6_is_an_error():
@@ -96,7 +96,7 @@ def test_vni_change_recreates_and_says_why():
     device = [c for c in result["changes"] if c["kind"] == "device"]
     assert device[0]["reason"] == "vni: 1024 -> 1025" and device[0]["action"] == "change"
     assert result["recreated"]
-    assert module.ran[:2] == ["/sbin/ip link del vtep1024",
+    assert module.applied[:2] == ["/sbin/ip link del vtep1024",
                               "/sbin/ip link add vtep1024 type vxlan id 1025 dstport 64000 local 198.19.10.21 "
                               "dev u0 nolearning"]
     # The new device gets everything again.
@@ -112,18 +112,18 @@ def test_address_drift_removes_the_stranger_and_adds_the_missing():
 def test_learning_is_switched_in_place():
     module, result = run(params={"learning": True})
     assert kinds(result) == [("learning", "change")]
-    assert module.ran == ["/sbin/ip link set vtep1024 type vxlan learning"]
+    assert module.applied == ["/sbin/ip link set vtep1024 type vxlan learning"]
 
 
 def test_absent_removes_the_device():
     module, result = run(params={"state": "absent"})
-    assert kinds(result) == [("device", "remove")] and module.ran == ["/sbin/ip link del vtep1024"]
+    assert kinds(result) == [("device", "remove")] and module.applied == ["/sbin/ip link del vtep1024"]
     assert result["device"] == {}
 
 
 def test_absent_and_missing_is_no_change():
     module, result = run(params={"state": "absent"}, answers=vtep_answers(missing=True))
-    assert not result["changed"] and module.ran == []
+    assert not result["changed"] and module.applied == []
 
 
 def test_diff_shows_the_device_before_and_after():
@@ -151,7 +151,7 @@ def test_bad_options_fail_before_anything_is_read(params, message):
     module = FakeModule(dict(PARAMS, **params), answers={})
     with pytest.raises(ParameterError, match=message):
         VxlanLink(module).run()
-    assert module.ran == []
+    assert module.applied == []
 
 
 def test_missing_underlay_device_is_named():

@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanPeers
 
-from .fakes import FakeModule, recorded_json, vtep_answers
+from .fakes import Failed, FakeModule, recorded_json, vtep_answers
 
 # The one peer the recorded VTEP knows.
 MASTER = {"name": "master-1", "vtep_ip": "44.128.0.1", "vtep_ip6": "fd01:a::1", "mac": "70:b3:d5:80:00:01",
@@ -35,7 +35,7 @@ def entries(result, action=None):
 
 def test_converged_peers_change_nothing():
     module, result = run([MASTER])
-    assert not result["changed"] and module.ran == []
+    assert not result["changed"] and module.applied == []
 
 
 def test_new_peer_is_added_fdb_then_neighbours_then_routes():
@@ -43,13 +43,30 @@ def test_new_peer_is_added_fdb_then_neighbours_then_routes():
     assert entries(result, "add") == [("fdb", "70:b3:d5:80:00:04"), ("neighbour", "44.128.0.4"),
                                       ("neighbour", "fd01:a::4"), ("route4", "9.0.3.0/24"),
                                       ("route6", "fd01:b:0:0:3::/80")]
-    assert module.ran == [
+    assert module.applied == [
         "/sbin/bridge fdb replace 70:b3:d5:80:00:04 dev vtep1024 dst 198.19.10.23 self permanent",
-        "/sbin/ip -4 neigh replace 44.128.0.4 lladdr 70:b3:d5:80:00:04 dev vtep1024 nud permanent",
-        "/sbin/ip -6 neigh replace fd01:a::4 lladdr 70:b3:d5:80:00:04 dev vtep1024 nud permanent",
-        "/sbin/ip -4 route replace 9.0.3.0/24 via 44.128.0.4 dev vtep1024 proto 121",
-        "/sbin/ip -6 route replace fd01:b:0:0:3::/80 via fd01:a::4 dev vtep1024 proto 121",
+        "/sbin/ip neigh replace 44.128.0.4 lladdr 70:b3:d5:80:00:04 dev vtep1024 nud permanent",
+        "/sbin/ip neigh replace fd01:a::4 lladdr 70:b3:d5:80:00:04 dev vtep1024 nud permanent",
+        "/sbin/ip route replace 9.0.3.0/24 via 44.128.0.4 dev vtep1024 proto 121",
+        "/sbin/ip route replace fd01:b:0:0:3::/80 via fd01:a::4 dev vtep1024 proto 121",
     ]
+
+
+def test_the_plan_is_applied_in_one_process_per_binary():
+    module, _result = run([MASTER, AGENT3])
+    # The forwarding entry, then the neighbours and the routes: one bridge, one ip process.
+    assert module.ran == ["/sbin/bridge fdb replace 70:b3:d5:80:00:04 dev vtep1024 dst 198.19.10.23 self permanent",
+                          "/sbin/ip -batch -"]
+    assert len(module.stdin[1].splitlines()) == 4
+
+
+def test_a_batch_line_that_fails_is_named():
+    module = FakeModule({"device": "vtep1024", "peers": [MASTER, AGENT3], "purge": True}, answers=vtep_answers())
+    module.fail_with = ("/sbin/ip -batch -", 2, "RTNETLINK answers: Invalid argument\nCommand failed -:3\n")
+    with pytest.raises(Failed) as failed:
+        VxlanPeers(module).run()
+    assert failed.value.result["msg"].startswith(
+        "/sbin/ip route replace 9.0.3.0/24 via 44.128.0.4 dev vtep1024 proto 121 failed: RTNETLINK answers")
 
 
 def test_a_peer_that_left_is_purged_routes_first():
@@ -57,7 +74,7 @@ def test_a_peer_that_left_is_purged_routes_first():
     assert entries(result, "remove") == [("route4", "9.0.0.0/24"), ("route6", "fd01:b::/80"),
                                          ("neighbour", "44.128.0.1"), ("neighbour", "fd01:a::1"),
                                          ("fdb", "70:b3:d5:80:00:01")]
-    assert module.ran[-1] == "/sbin/bridge fdb del 70:b3:d5:80:00:01 dev vtep1024 dst 198.19.10.10 self"
+    assert module.applied[-1] == "/sbin/bridge fdb del 70:b3:d5:80:00:01 dev vtep1024 dst 198.19.10.10 self"
 
 
 def test_without_purge_nothing_is_removed():
@@ -81,13 +98,13 @@ def test_a_second_fdb_destination_is_removed():
                                         "state": "permanent"}]
     answers["/sbin/bridge -j fdb show dev vtep1024"] = (0, json.dumps(fdb), "")
     module, result = run([MASTER], answers=answers)
-    assert module.ran == ["/sbin/bridge fdb del 70:b3:d5:80:00:01 dev vtep1024 dst 198.18.0.200 self"]
+    assert module.applied == ["/sbin/bridge fdb del 70:b3:d5:80:00:01 dev vtep1024 dst 198.18.0.200 self"]
 
 
 def test_check_mode_on_a_device_that_does_not_exist_yet_plans_every_entry():
     module, result = run([MASTER], check=True, answers=vtep_answers(missing=True))
     assert len(result["changes"]) == 5 and all(c["action"] == "add" for c in result["changes"])
-    assert module.ran == []
+    assert module.applied == []
 
 
 def test_a_device_that_does_not_exist_is_an_error_outside_check_mode():
@@ -113,4 +130,4 @@ def test_bad_peers_fail_before_any_change(peers, message):
     module = FakeModule({"device": "vtep1024", "peers": peers, "purge": True}, answers=vtep_answers())
     with pytest.raises(ParameterError, match=message):
         VxlanPeers(module).run()
-    assert module.ran == []
+    assert module.applied == []
