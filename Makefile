@@ -98,6 +98,7 @@ bench: venv image
 	$(PYTHON) bench/allocation.py
 	$(PYTHON) bench/allocation_playbook.py
 	$(PYTHON) bench/peers.py
+	$(PYTHON) bench/views_playbook.py
 	$(PYTHON) bench/cluster.py
 
 # The lab: one master and three agents as containers with their own Docker engines, then the
