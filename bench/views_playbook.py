@@ -70,15 +70,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default="250,500")
     args = parser.parse_args()
-    print("%-8s %-28s %-34s %-34s" % ("members", "allocation once", "host_view, all hosts (per host)",
-                                       "dataplane, all hosts (per host)"))
+    header = ("members", "allocation once", "host_view, all hosts (per host)", "dataplane, all hosts (per host)")
+    print("%-8s %-28s %-34s %-34s" % header)
     for count in [int(c) for c in args.counts.split(",")]:
         python = in_python(count)
         ansible = in_ansible(count)
         cells = ["%.2f s (Python %.2f s)" % (ansible[0], python[0])]
         for index in (1, 2):
-            cells.append("%.1f s, %.0f ms (Python %.1f ms)" % (ansible[index], 1000 * ansible[index] / count,
-                                                              1000 * python[index] / count))
+            per_host, per_host_python = 1000 * ansible[index] / count, 1000 * python[index] / count
+            cells.append("%.1f s, %.0f ms (Python %.1f ms)" % (ansible[index], per_host, per_host_python))
         print("%-8d %-28s %-34s %-34s" % (count, cells[0], cells[1], cells[2]))
 
 

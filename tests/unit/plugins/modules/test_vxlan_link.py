@@ -65,7 +65,7 @@ def test_missing_device_is_created_then_configured_in_order():
     assert kinds(result) == [("device", "add"), ("mac", "add"), ("mtu", "add"), ("sysctl", "change"),
                              ("address", "add"), ("address", "add"), ("up", "change")]
     assert module.applied[0] == ("/sbin/ip link add vtep1024 type vxlan id 1024 dstport 64000 local 198.19.10.21 "
-                             "dev u0 nolearning")
+                                 "dev u0 nolearning")
     assert "/sbin/ip addr add fd01:a::2/64 dev vtep1024 nodad" in module.applied
     assert module.applied[-1] == "/sbin/ip link set dev vtep1024 up"
     assert result["device"]["ifindex"] == 3
@@ -97,8 +97,8 @@ def test_vni_change_recreates_and_says_why():
     assert device[0]["reason"] == "vni: 1024 -> 1025" and device[0]["action"] == "change"
     assert result["recreated"]
     assert module.applied[:2] == ["/sbin/ip link del vtep1024",
-                              "/sbin/ip link add vtep1024 type vxlan id 1025 dstport 64000 local 198.19.10.21 "
-                              "dev u0 nolearning"]
+                                  "/sbin/ip link add vtep1024 type vxlan id 1025 dstport 64000 local 198.19.10.21 "
+                                  "dev u0 nolearning"]
     # The new device gets everything again.
     assert ("address", "add") in kinds(result) and ("up", "change") in kinds(result)
 
