@@ -25,6 +25,9 @@ description:
     added by hand, are never touched.
   - Runs C(ip) and C(bridge) from iproute2 with argument lists and reads their JSON output. Reads every entry,
     computes the changes as data, then applies them; check mode and diff come from that plan.
+  - The plan is applied in one C(bridge -batch -) and one C(ip -batch -) process per run of consecutive commands, not
+    one process per entry (1,000 peers from scratch in a fraction of a second); a line that fails stops the run and is
+    named as the command of its entry.
   - In check mode, a device that does not exist yet (M(mesos.overlay.vxlan_link) would create it in the same run)
     is taken as empty, and every entry is reported as to be added.
 options:
@@ -106,7 +109,7 @@ changes:
   elements: dict
   sample: [{kind: route4, key: 9.0.2.0/24, action: add, before: null, after: 44.128.0.3}]
 commands:
-  description: The commands run (in check mode, that would be run).
+  description: The commands run (in check mode, that would be run), one per entry, as the lines of the batches.
   returned: always
   type: list
   elements: str
