@@ -14,7 +14,7 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import _field_error
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import _field_error, _parse_bool
 
 # Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (ip4 and ip6 objects); the
 # reference plugins answer in the version the config names.
@@ -171,7 +171,7 @@ def mesos_files(view, settings):
         files[flags_dir + "/network_cni_plugins_dir"] = setting("cni_plugins_dir") + "\n"
         files[flags_dir + "/isolation"] = _isolation(settings.get("isolation"), settings.get("isolators")) + "\n"
     modules_flag = "file://%s\n" % modules_json
-    if not _bool_setting(settings, "dcos_modules"):
+    if not _parse_bool("mesos_overlay_dcos_modules", settings.get("dcos_modules", False)):
         # What 2.x and earlier wrote for the 2016 helper modules or for the managers.
         for path in (modules_json, module_config, config_dir + "/overlay-config.json"):
             files[path] = None
@@ -183,11 +183,12 @@ def mesos_files(view, settings):
                                         "network": module_network(view)})
         module = {"name": MASTER_MANAGER, "parameters": [{"key": "master_config", "value": module_config}]}
     else:
+        docker_bridge = _parse_bool("mesos_overlay_docker_networks", settings.get("docker_networks", True))
         files[module_config] = to_json({
             "master": setting("master_address"),
             "cni_dir": setting("cni_dir"),
             "network_config": {"allocate_subnet": True, "mesos_bridge": True,
-                               "docker_bridge": _bool_setting(settings, "docker_networks", True),
+                               "docker_bridge": docker_bridge,
                                "overlay_mtu": int(setting("mtu")), "enable_ipv6": view["ipv6"]},
         })
         module = {"name": AGENT_MANAGER, "parameters": [{"key": "agent_config", "value": module_config}]}
@@ -195,13 +196,6 @@ def mesos_files(view, settings):
     files[config_dir + "/overlay-config.json"] = None
     files[flags_dir + "/modules"] = modules_flag
     return files
-
-
-def _bool_setting(settings, key, default=False):
-    value = settings.get(key, default)
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "yes", "on", "1")
-    return bool(value)
 
 
 def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXLAN_CHAIN, docker=False):

@@ -179,6 +179,7 @@ def test_an_agent_without_an_isolation_flag_gets_mesos_default_plus_network_cni(
     (dict(SETTINGS, cni_dir=""), r"settings.cni_dir: '' is required for a agent"),
     (dict(SETTINGS, isolators=["ok", 3]), r"mesos_overlay_agent_isolation: \['ok', 3\] must be a list"),
     (dict(SETTINGS, isolators=["a,b"]), r"mesos_overlay_agent_isolation: \['a,b'\] must be a list"),
+    (dict(SETTINGS, dcos_modules="maybe"), r"mesos_overlay_dcos_modules: 'maybe' is not a boolean"),
 ])
 def test_error_mesos_settings(allocation, settings, message):
     with pytest.raises(AllocationError, match=message):
