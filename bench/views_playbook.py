@@ -2,12 +2,14 @@
 # Copyright (c) 2026, mesos.overlay contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Where the time of a large cluster goes through a real playbook: the allocation once, then
-every host's view (host_view) and data plane (dataplane) as site.yml derives them, connection
-local, no facts. Prints each step's time (profile_tasks), per host, beside the same filters
-called in Python without Ansible.
+"""Where the time of a large cluster goes through a real playbook, connection local, no facts:
+the allocation once, the peer table once, then every host's view (host_view without peers) and
+data plane (dataplane) as site.yml derives them; each step's time (profile_tasks), per host,
+beside the same code in Python, and the peers of a host completed from the table as the
+dataplane module does on the host. The way of 3.0.0 (a view and a data plane holding every
+peer, per host) runs beside it on a smaller cluster.
 
-Run from the repository root: .venv/bin/python bench/views_playbook.py [--counts 250,500]
+Run from the repository root: .venv/bin/python bench/views_playbook.py [--counts 1000,5000] [--old-counts 250]
 """
 from __future__ import absolute_import, division, print_function
 
@@ -24,62 +26,79 @@ sys.path.insert(0, os.path.join(ROOT, ".collections"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 from allocation_playbook import NETWORK, inventory  # noqa: E402
+from ansible_collections.mesos.overlay.plugins.module_utils._boot import complete  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane  # noqa: E402
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view  # noqa: E402
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view, peers_of  # noqa: E402
 
-STEPS = ("Allocate the cluster once, on the controller", "Derive this host's view of the allocation",
-         "Compute what this host's kernel must hold")
+ALLOCATE = "Allocate the cluster once, on the controller"
+TABLE = "List every member's peer entry once, for the data plane of every host"
+VIEW = "Derive this host's view of the allocation"
+PLANE = "Compute what this host's kernel must hold"
 
 
-def in_python(count):
+def in_python(count, old):
     members = [{"name": "agent-%05d" % i if i else "master-00000", "role": "master" if i == 0 else "agent",
                 "ip": "172.%d.%d.%d" % (16 + i // 65536, (i // 256) % 256, i % 256)} for i in range(count)]
+    times = {}
     start = time.perf_counter()
     allocation = allocate(NETWORK, members)
-    allocated = time.perf_counter() - start
+    times[ALLOCATE] = time.perf_counter() - start
     start = time.perf_counter()
-    views = [host_view(allocation, m["name"]) for m in members]
-    viewed = time.perf_counter() - start
+    table = None if old else peers_of(allocation)
+    times[TABLE] = time.perf_counter() - start
     start = time.perf_counter()
-    for view in views:
-        dataplane(view, {})
-    planned = time.perf_counter() - start
-    return allocated, viewed, planned
+    views = [host_view(allocation, m["name"], peers=old) for m in members]
+    times[VIEW] = time.perf_counter() - start
+    start = time.perf_counter()
+    planes = [dataplane(view, {}) for view in views]
+    times[PLANE] = time.perf_counter() - start
+    start = time.perf_counter()
+    if not old:
+        for plane in planes:
+            complete(plane, table)
+    times["on the host"] = time.perf_counter() - start
+    return times
 
 
-def in_ansible(count):
+def in_ansible(count, old):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "inventory.json")
         inventory(count, path)
         env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"),
                    ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks")
+        start = time.perf_counter()
         proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", path,
-                               os.path.join(ROOT, "bench", "playbooks", "views.yml")],
+                               os.path.join(ROOT, "bench", "playbooks", "views-3.0.yml" if old else "views.yml")],
                               capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+        total = time.perf_counter() - start
         if proc.returncode != 0:
             raise SystemExit("playbook failed for %d hosts:\n%s" % (count, proc.stdout[-2000:]))
-        times = {}
-        for step in STEPS:
+        times = {"playbook": total}
+        for step in (ALLOCATE, TABLE, VIEW, PLANE):
             found = re.search(re.escape(step) + r" -+ ([0-9.]+)s", proc.stdout)
-            times[step] = float(found.group(1)) if found else float("nan")
-        return [times[step] for step in STEPS]
+            times[step] = float(found.group(1)) if found else 0.0
+        return times
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", default="250,500")
+    parser.add_argument("--counts", default="1000,5000")
+    parser.add_argument("--old-counts", default="250")
     args = parser.parse_args()
-    header = ("members", "allocation once", "host_view, all hosts (per host)", "dataplane, all hosts (per host)")
-    print("%-8s %-28s %-34s %-34s" % header)
-    for count in [int(c) for c in args.counts.split(",")]:
-        python = in_python(count)
-        ansible = in_ansible(count)
-        cells = ["%.2f s (Python %.2f s)" % (ansible[0], python[0])]
-        for index in (1, 2):
-            per_host, per_host_python = 1000 * ansible[index] / count, 1000 * python[index] / count
-            cells.append("%.1f s, %.0f ms (Python %.1f ms)" % (ansible[index], per_host, per_host_python))
-        print("%-8d %-28s %-34s %-34s" % (count, cells[0], cells[1], cells[2]))
+    header = ("way", "members", "playbook", "allocation + table once", "host_view per host", "dataplane per host",
+              "peers on the host")
+    print("%-6s %-8s %-10s %-30s %-28s %-28s %-20s" % header)
+    runs = [(True, int(c)) for c in args.old_counts.split(",") if c] + [(False, int(c)) for c in args.counts.split(",")]
+    for old, count in runs:
+        python = in_python(count, old)
+        ansible = in_ansible(count, old)
+        once = "%.2f s (Python %.2f s)" % (ansible[ALLOCATE] + ansible[TABLE], python[ALLOCATE] + python[TABLE])
+        cells = ["%.1f ms (Python %.2f ms)" % (1000 * ansible[step] / count, 1000 * python[step] / count)
+                 for step in (VIEW, PLANE)]
+        host = "-" if old else "%.2f ms (Python)" % (1000 * python["on the host"] / count)
+        row = ("3.0.0" if old else "now", count, "%.1f s" % ansible["playbook"], once, cells[0], cells[1], host)
+        print("%-6s %-8d %-10s %-30s %-28s %-28s %-20s" % row)
 
 
 if __name__ == "__main__":

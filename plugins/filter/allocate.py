@@ -134,6 +134,11 @@ _value:
               enabled: true
               mesos_bridge: {name: m-dcos, ip: 9.0.1.0/25, ip6: null}
               docker_bridge: {name: d-dcos, ip: 9.0.1.128/25, ip6: null}
+    masters:
+      description: The underlay addresses of the masters, by name.
+      type: list
+      elements: str
+      version_added: 3.1.0
     released:
       description: The names from O(release) whose allocations were freed by this call.
       type: list

@@ -15,8 +15,12 @@ author: mesos.overlay contributors (@mesos-overlay)
 description:
   - From a host's view (M(mesos.overlay.host_view#filter)), the options of M(mesos.overlay.vxlan_link),
     M(mesos.overlay.vxlan_peers) and of every M(mesos.overlay.firewall_chain) of the host.
-  - The vtep role gives the modules these options, and writes them to C(/etc/mesos-overlay/dataplane.json), from which
-    the unit it installs restores the data plane at boot with the same code, before Docker and Mesos start.
+  - The vtep role gives it to M(mesos.overlay.dataplane), which writes it to
+    C(/etc/mesos-overlay/dataplane.json), from which the unit the role installs restores the data plane at boot with
+    the same code, before Docker and Mesos start, and applies it.
+  - From a view without peers (C(host_view(name, peers=false)), the roles'), C(vxlan_peers.peers) and the VXLAN
+    chain's C(rules) are null - M(mesos.overlay.dataplane) fills them in on the host from the run's peer
+    table, so the result is the same size whatever the cluster's.
 options:
   _input:
     description: A host view.

@@ -26,12 +26,25 @@ options:
     description: The host (its inventory hostname).
     type: str
     required: true
+  peers:
+    description:
+      - Whether the view holds C(peers) and C(members), both as long as the cluster.
+      - The roles keep views without them (a per-host list of every member makes a run grow with the square of the
+        cluster) and give every host the run's one peer table instead (M(mesos.overlay.peers#filter) without a
+        name), which M(mesos.overlay.dataplane) completes on the host.
+    type: bool
+    default: true
+    version_added: 3.1.0
 """
 
 EXAMPLES = r"""
 - name: What this host must be
   ansible.builtin.set_fact:
     mesos_overlay_host: "{{ mesos_overlay_allocation | mesos.overlay.host_view(inventory_hostname) }}"
+
+- name: What the roles keep per host (no peers, no members)
+  ansible.builtin.set_fact:
+    mesos_overlay_host: "{{ mesos_overlay_allocation | mesos.overlay.host_view(inventory_hostname, peers=false) }}"
 """
 
 RETURN = r"""
@@ -53,11 +66,13 @@ _value:
       type: list
       elements: str
     peers:
-      description: Every other member, as M(mesos.overlay.vxlan_peers) takes them (see M(mesos.overlay.peers#filter)).
+      description:
+        - Every other member, as M(mesos.overlay.vxlan_peers) takes them (see M(mesos.overlay.peers#filter)).
+        - Not there with O(peers=false).
       type: list
       elements: dict
     members:
-      description: The underlay addresses of every member, the only senders of VXLAN packets accepted.
+      description: The underlay addresses of every member, the only senders of VXLAN packets accepted. Not there with O(peers=false).
       type: list
       elements: str
     masters:
@@ -106,8 +121,8 @@ from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_vi
 
 
 @reported("host_view")
-def host_view(allocation, name):
-    return _host_view(allocation, name)
+def host_view(allocation, name, peers=True):
+    return _host_view(allocation, name, peers=peers)
 
 
 class FilterModule(object):

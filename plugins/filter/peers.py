@@ -16,15 +16,16 @@ description:
   - From a result of M(mesos.overlay.allocate#filter), lists every other member with its VTEP addresses,
     MAC, underlay address and its slices of every enabled overlay, ready for M(mesos.overlay.vxlan_peers).
   - Members of disabled overlays keep their entries, but no route goes to a disabled overlay's slices.
+  - Without O(name), every member (the peer table of a run) - computed once per run, it is what
+    M(mesos.overlay.dataplane) takes as O(mesos.overlay.dataplane#module:peers) and leaves the host's own entry out of.
 options:
   _input:
     description: A result of M(mesos.overlay.allocate#filter).
     type: dict
     required: true
   name:
-    description: The host whose peers are wanted (its inventory hostname).
+    description: The host whose peers are wanted (its inventory hostname); without it, every member.
     type: str
-    required: true
   exclude:
     description: Members to leave out, for example hosts that are down or leaving.
     type: list
@@ -36,11 +37,16 @@ EXAMPLES = r"""
 - name: Join the VTEP of this host to all the others
   mesos.overlay.vxlan_peers:
     peers: "{{ mesos_overlay_state | mesos.overlay.peers(inventory_hostname) }}"
+
+- name: The peer table of the whole run, once
+  ansible.builtin.set_fact:
+    peer_table: "{{ mesos_overlay_state | mesos.overlay.peers }}"
+  run_once: true
 """
 
 RETURN = r"""
 _value:
-  description: One entry per peer, sorted by name.
+  description: One entry per peer (per member without O(name)), sorted by name.
   type: list
   elements: dict
   sample:
@@ -57,7 +63,7 @@ from ansible_collections.mesos.overlay.plugins.plugin_utils._view import peers_o
 
 
 @reported("peers")
-def peers(allocation, name, exclude=None):
+def peers(allocation, name=None, exclude=None):
     return peers_of(allocation, name, exclude=exclude)
 
 

@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import json
 import os
 import sys
@@ -84,6 +85,42 @@ class Runner:
         say("warning: %s" % text)
 
 
+def member_rules(addresses):
+    """The VXLAN chain's rules: each member's underlay address accepted, anyone else dropped."""
+    ordered = sorted(set(addresses), key=ipaddress.ip_address)
+    return ["-s %s/32 -j ACCEPT" % address for address in ordered] + ["-j DROP"]
+
+
+def complete(plane, table=None):
+    """A host's data plane with its peers and its VXLAN chain's members filled in from ``table``.
+
+    The roles keep per host only what is this host's own (a member count's worth of peers per
+    host would make a run grow with the square of the cluster): the data plane they compute
+    leaves ``vxlan_peers.peers`` and the VXLAN chain's ``rules`` null, and every host receives
+    the run's one peer table (every member's entry, the peers filter without a name). Here, on
+    the host, its peers are the table without its own entry, and the chain accepts every
+    member's underlay address. A plane already complete is returned as it is.
+    """
+    peers_options = dict(plane.get("vxlan_peers") or {})
+    chains = [dict(chain) for chain in plane.get("firewall_chain") or []]
+    missing = peers_options.get("peers") is None or any(chain.get("rules") is None and chain.get("state", "present")
+                                                        == "present" for chain in chains)
+    if not missing:
+        return plane
+    host = plane.get("host")
+    if not isinstance(table, list) or not all(isinstance(entry, dict) and entry.get("name") for entry in table):
+        raise ParameterError("peers: %r is not the run's peer table (every member's entry with its name): the data "
+                             "plane of %s leaves its peers to it" % (table, host))
+    if host not in {entry["name"] for entry in table}:
+        raise ParameterError("peers: %s has no entry in the peer table (a table of another cluster or run?)" % host)
+    if peers_options.get("peers") is None:
+        peers_options["peers"] = [dict(entry) for entry in table if entry["name"] != host]
+    for chain in chains:
+        if chain.get("rules") is None and chain.get("state", "present") == "present":
+            chain["rules"] = member_rules(entry["underlay_ip"] for entry in table)
+    return dict(plane, vxlan_peers=peers_options, firewall_chain=chains)
+
+
 def _options(kind, options):
     params = dict(DEFAULTS[kind])
     params.update(options or {})
@@ -120,6 +157,85 @@ def apply(plane, run_command, check_mode=False, log=say):
         else:
             log("%s: as it should be" % label)
     return total
+
+
+def plane_text(plane):
+    """The data-plane file's text (what the boot unit reads), the same for the same plane."""
+    return json.dumps(plane, indent=2, sort_keys=True) + "\n"
+
+
+class DataPlane:
+    """The dataplane module: a host's whole data plane in one call, as the boot unit applies it.
+
+    Completes the plane from the peer table (``complete``), writes it where the boot unit reads
+    it, then runs each step (VTEP, peers, every chain) with the modules' own classes. The result
+    keeps each step's result apart (``vtep``, ``peers``, ``firewall``, ``file``) beside all the
+    ``changes``, so that what the roles report by area is what the single modules report.
+    """
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+
+    def _write_file(self, path, text):
+        directory = os.path.dirname(path) or "."
+        if not os.path.isdir(directory):
+            os.makedirs(directory, 0o755)
+        temporary = "%s.%d.tmp" % (path, os.getpid())
+        with open(temporary, "w") as handle:
+            handle.write(text)
+        os.chmod(temporary, 0o644)
+        os.rename(temporary, path)
+
+    def file_step(self, plane):
+        path = self.params["path"]
+        text = plane_text(plane)
+        try:
+            with open(path) as handle:
+                before = handle.read()
+        except (IOError, OSError):
+            before = None
+        result = {"changed": before != text, "path": path, "changes": []}
+        if before != text:
+            result["changes"] = [{"kind": "file", "key": path, "action": "add" if before is None else "change",
+                                  "before": None if before is None else "%d bytes" % len(before),
+                                  "after": "%d bytes" % len(text)}]
+            if not self.module.check_mode:
+                self._write_file(path, text)
+            if self.module._diff:
+                result["diff"] = {"before": before or "", "after": text, "before_header": path, "after_header": path}
+        return result
+
+    def run(self):
+        plane = complete(self.params["dataplane"], self.params["peers"])
+        if not isinstance(plane.get("vxlan_link"), dict) or not isinstance(plane.get("vxlan_peers"), dict):
+            raise ParameterError("dataplane: %r has no vxlan_link or vxlan_peers options (give what the dataplane "
+                                 "filter returns)" % sorted(plane))
+        file_result = self.file_step(plane)
+        results = []
+        for label, cls, options in steps(plane):
+            runner = Runner(options, self.module.run_command, check_mode=self.module.check_mode)
+            runner._diff = self.module._diff
+            # Inside a module, the module's own lookups and warnings (Ansible's search path and result).
+            runner.get_bin_path = self.module.get_bin_path
+            runner.warn = self.module.warn
+            try:
+                step_result = cls(runner).run()
+            except (ParameterError, Failure) as exc:
+                raise Failure("%s: %s" % (label, exc))
+            results.append((cls, options, step_result))
+        firewall = [dict(r, item={"name": o["name"]}) for cls, o, r in results if cls is FirewallChainModule]
+        result = {
+            "changed": file_result["changed"] or any(r["changed"] for _c, _o, r in results),
+            "changes": file_result["changes"] + [change for _c, _o, r in results for change in r["changes"]],
+            "file": file_result,
+            "vtep": results[0][2],
+            "peers": results[1][2],
+            "firewall": {"changed": any(r["changed"] for r in firewall), "results": firewall},
+        }
+        if self.module._diff:
+            result["diff"] = [d for d in [file_result.get("diff")] + [r.get("diff") for _c, _o, r in results] if d]
+        return result
 
 
 def main(run_command, argv=None):

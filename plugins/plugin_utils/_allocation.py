@@ -629,10 +629,19 @@ def member_entry(network, record):
     }
 
 
+def masters_of(members):
+    """The underlay addresses of the masters among ``members`` ({name: entry or record}), by name.
+
+    Kept in the allocation once, so that each host's view does not scan every member for them.
+    """
+    return [members[name]["ip"] for name in sorted(members) if members[name]["role"] == "master"]
+
+
 def allocate(config, members, state=None, release=None):
     """Allocate VTEPs and overlay slices to every member; keep what ``state`` holds.
 
-    Returns ``{"network": <normalised config>, "agents": {name: entry}, "released": [names],
+    Returns ``{"network": <normalised config>, "agents": {name: entry}, "masters": [underlay
+    addresses by name], "released": [names],
     "state": <what to save>}`` with ``agents`` in name order, so equal inputs give
     byte-identical JSON. ``state`` holds only what was allocated (see ``normalize_state``);
     ``agents`` is every member's entry derived from it by ``member_entry``.
@@ -709,6 +718,7 @@ def _allocate(config, members, state, release):
     return {
         "network": network.as_dict(),
         "agents": {name: member_entry(network, records[name]) for name in records},
+        "masters": masters_of(records),
         "released": released,
         "state": {"format": STATE_FORMAT, "network": network.as_dict(), "members": records},
     }

@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.mesos.overlay.plugins.module_utils._boot import member_rules
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import _field_error, _parse_bool
 
 # Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (ip4 and ip6 objects); the
@@ -35,7 +36,7 @@ MESOS_DEFAULT_ISOLATION = ("posix/cpu", "posix/mem")
 
 
 def _view(view):
-    if not isinstance(view, dict) or "vtep" not in view or "peers" not in view:
+    if not isinstance(view, dict) or "vtep" not in view or "role" not in view:
         raise _field_error("view", type(view).__name__, "is not a host view (see the host_view filter)")
     return view
 
@@ -222,7 +223,8 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXL
         "name": vxlan_chain,
         "table": "filter",
         "state": "present" if vxlan_firewall else "absent",
-        "rules": ["-s %s/32 -j ACCEPT" % ip for ip in view["members"]] + ["-j DROP"],
+        # A view without members (the roles') leaves them to the host: see _boot.complete.
+        "rules": member_rules(view["members"]) if "members" in view else None,
         "rules6": None,
         "jumps": [{"chain": "INPUT", "match": "-p udp -m udp --dport %d" % port, "first": True, "create": False}],
         "purge_comment": LEGACY_COMMENT,
@@ -259,7 +261,9 @@ def dataplane(view, settings=None):
     write for the unit that restores it at boot, and the options the vtep role gives the modules.
 
     ``settings``: ``vxlan_port``, ``vtep_mtu``, ``underlay_dev``, ``vxlan_firewall``,
-    ``vxlan_chain``, ``docker`` (the agent runs Docker networks). Returns
+    ``vxlan_chain``, ``docker`` (the agent runs Docker networks). A view without peers (the
+    roles') gives null ``vxlan_peers.peers`` and VXLAN chain ``rules``, which the dataplane
+    module completes from the run's peer table on the host. Returns
     ``{"host", "vxlan_link": options, "vxlan_peers": options, "firewall_chain": [options]}``.
     """
     view = _view(view)
@@ -279,7 +283,7 @@ def dataplane(view, settings=None):
         },
         "vxlan_peers": {
             "device": vtep["name"], "purge": True,
-            "peers": [dict(peer) for peer in view["peers"]],
+            "peers": [dict(peer) for peer in view["peers"]] if "peers" in view else None,
         },
         "firewall_chain": firewall_chains(view, vxlan_port=port, vxlan_firewall=settings.get("vxlan_firewall", True),
                                           vxlan_chain=settings.get("vxlan_chain") or VXLAN_CHAIN,

@@ -16,7 +16,7 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import (
-    AllocationError, Network, _field_error, member_entry, normalize_state)
+    AllocationError, Network, _field_error, masters_of, member_entry, normalize_state)
 
 
 def as_allocation(value):
@@ -37,6 +37,7 @@ def as_allocation(value):
     return {
         "network": network.as_dict(),
         "agents": {name: member_entry(network, record) for name, record in state["members"].items()},
+        "masters": masters_of(state["members"]),
         "released": [],
         "state": state,
     }
@@ -50,15 +51,17 @@ def _gateway(half):
     return str(network.network_address + 1)
 
 
-def peers_of(allocation, name, exclude=None):
+def peers_of(allocation, name=None, exclude=None):
     """What host ``name`` must know of every other member: the peer list of vxlan_peers.
 
     Routes go to each peer's slice of every enabled overlay (masters' slices included: a
     master reaches containers through them too). Members in ``exclude`` are left out.
+    Without ``name``, every member: the peer table of a run, computed once, from which each
+    host's data plane leaves out its own entry on the host.
     """
     allocation = as_allocation(allocation)
     agents = allocation["agents"]
-    if name not in agents:
+    if name is not None and name not in agents:
         raise _field_error("name", name, "has no entry in the allocation")
     enabled = {o["name"] for o in allocation["network"]["overlays"] if o["enabled"]}
     skip = set(exclude or [])
@@ -88,7 +91,7 @@ def peers_of(allocation, name, exclude=None):
     return peers
 
 
-def host_view(allocation, name):
+def host_view(allocation, name, peers=True):
     """Everything host ``name`` is configured from, derived from the allocation (or saved state).
 
     ``allocate``'s entry for the host (``ip``, ``role``, ``vtep``, ``overlays``), with each
@@ -99,6 +102,9 @@ def host_view(allocation, name):
     masters by name; ``internal4`` and ``internal6``, the address
     spaces that are overlay traffic (never masqueraded); ``ipv6``, whether any overlay has IPv6;
     ``network``, the normalised configuration.
+    With ``peers`` false, ``peers`` and ``members`` are left out: the view stays the same size
+    whatever the member count (what the roles keep per host), and the data plane takes them
+    from the run's peer table instead (``peers_of`` without a name).
     """
     allocation = as_allocation(allocation)
     agents = allocation["agents"]
@@ -115,7 +121,7 @@ def host_view(allocation, name):
         overlays[overlay_name] = slot
     internal4 = [network["vtep_subnet"]] + [o["subnet"] for o in network["overlays"] if o.get("subnet")]
     internal6 = [s for s in [network.get("vtep_subnet6")] + [o.get("subnet6") for o in network["overlays"]] if s]
-    return {
+    view = {
         "name": name,
         "ip": entry["ip"],
         "role": entry["role"],
@@ -123,11 +129,14 @@ def host_view(allocation, name):
         "overlays": overlays,
         "enabled": [o["name"] for o in network["overlays"] if o["enabled"] and o["name"] in overlays],
         "disabled": [o["name"] for o in network["overlays"] if not o["enabled"]],
-        "peers": peers_of(allocation, name),
-        "members": sorted({agents[member]["ip"] for member in agents}, key=ipaddress.ip_address),
-        "masters": [agents[member]["ip"] for member in sorted(agents) if agents[member]["role"] == "master"],
+        # Read from the allocation, not scanned per host: under Ansible every member read costs.
+        "masters": list(allocation["masters"]) if "masters" in allocation else masters_of(agents),
         "internal4": internal4,
         "internal6": internal6,
         "ipv6": bool(internal6) and any(o.get("subnet6") for o in network["overlays"]),
         "network": network,
     }
+    if peers:
+        view["peers"] = peers_of(allocation, name)
+        view["members"] = sorted({agents[member]["ip"] for member in agents}, key=ipaddress.ip_address)
+    return view

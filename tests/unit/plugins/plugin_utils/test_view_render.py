@@ -16,7 +16,9 @@ from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import (
     AllocationError, allocate, normalize_state)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import (
     cni_files, dataplane, firewall_chains, mesos_files, module_network)
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation, host_view
+from ansible_collections.mesos.overlay.plugins.module_utils._boot import complete
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation, host_view, peers_of
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
 DUAL = {
@@ -234,3 +236,49 @@ def test_dataplane_is_what_the_modules_take(allocation):
     # A master has no Docker networks whatever the setting says.
     master = dataplane(host_view(allocation, "m1"), {"docker": True})
     assert all(c["state"] == "absent" for c in master["firewall_chain"][1:])
+
+
+# --- views without peers, completed from the run's peer table on the host ------------------------
+
+@pytest.mark.parametrize("name", ["m1", "a1", "a2"])
+def test_a_view_without_peers_completed_from_the_table_is_the_whole_data_plane(allocation, name):
+    settings = {"vxlan_port": 64000, "vtep_mtu": 1450, "docker": True}
+    small = host_view(allocation, name, peers=False)
+    assert "peers" not in small and "members" not in small
+    assert small == {k: v for k, v in host_view(allocation, name).items() if k not in ("peers", "members")}
+    partial = dataplane(small, settings)
+    assert partial["vxlan_peers"]["peers"] is None and partial["firewall_chain"][0]["rules"] is None
+    table = peers_of(allocation)
+    assert [entry["name"] for entry in table] == ["a1", "a2", "m1"]
+    assert complete(partial, table) == dataplane(host_view(allocation, name), settings)
+
+
+def test_the_view_without_peers_stays_the_same_size_whatever_the_member_count():
+    sizes = []
+    for count in (10, 200):
+        members = [{"name": "m1", "ip": "192.168.0.1", "role": "master"}] + [
+            {"name": "a%03d" % i, "ip": "192.168.%d.%d" % (i // 200 + 1, i % 200 + 2), "role": "agent"}
+            for i in range(count)]
+        sizes.append(len(json.dumps(host_view(allocate(DUAL, members), "a000", peers=False), sort_keys=True)))
+    assert sizes[0] == sizes[1]
+
+
+def test_a_complete_plane_is_left_as_it_is(allocation):
+    plane = dataplane(host_view(allocation, "a1"))
+    assert complete(plane, None) is plane
+
+
+@pytest.mark.parametrize("table, message", [
+    (None, "is not the run's peer table"),
+    ([{"vtep_ip": "44.128.0.1"}], "is not the run's peer table"),
+    ("a1", "is not the run's peer table"),
+])
+def test_error_a_partial_plane_without_a_table(allocation, table, message):
+    with pytest.raises(ParameterError, match=message):
+        complete(dataplane(host_view(allocation, "a1", peers=False)), table)
+
+
+def test_error_a_table_without_this_host(allocation):
+    table = [entry for entry in peers_of(allocation) if entry["name"] != "a1"]
+    with pytest.raises(ParameterError, match="a1 has no entry in the peer table"):
+        complete(dataplane(host_view(allocation, "a1", peers=False)), table)

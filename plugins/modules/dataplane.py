@@ -1,0 +1,158 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: dataplane
+short_description: A host's whole overlay data plane in one call, as it is restored at boot
+version_added: 3.1.0
+author: mesos.overlay contributors (@mesos-overlay)
+description:
+  - Applies what the P(mesos.overlay.dataplane#filter) filter computes for a host, the VTEP
+    (M(mesos.overlay.vxlan_link)), the entries of every peer (M(mesos.overlay.vxlan_peers)) and each firewall chain
+    (M(mesos.overlay.firewall_chain)), with those modules' own code, in one module call, after writing it to
+    O(path), the file the boot unit C(mesos-overlay-dataplane.service) applies at every boot.
+  - A data plane computed from a view without peers (C(mesos.overlay.host_view(name, peers=false)), what the roles
+    keep per host) has no peers and no VXLAN chain members. They are filled in here, on the host, from O(peers),
+    the run's one peer table (P(mesos.overlay.peers#filter) without a name) - every member but this host become
+    peers, every member's underlay address is accepted on the VXLAN port. So no host holds a per-host list of every
+    member on the controller, and a run grows linearly with the cluster.
+  - Each step reads, plans, then applies; check mode and diff come from the plans. The result keeps each step's
+    result apart.
+options:
+  dataplane:
+    description:
+      - What P(mesos.overlay.dataplane#filter) returns for this host - C(host), C(vxlan_link), C(vxlan_peers) and
+        C(firewall_chain), the options of those modules.
+    type: dict
+    required: true
+  peers:
+    description:
+      - The run's peer table, every member's entry with its C(name) (P(mesos.overlay.peers#filter) without a name).
+      - Required when O(dataplane) leaves its peers or its VXLAN chain's rules null; this host's own entry must be in
+        it.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The member's inventory hostname.
+        type: str
+        required: true
+      vtep_ip:
+        description: Its VTEP IPv4 address.
+        type: str
+        required: true
+      vtep_ip6:
+        description: Its VTEP IPv6 address, if any.
+        type: str
+      mac:
+        description: Its VTEP MAC address.
+        type: str
+        required: true
+      underlay_ip:
+        description: Its underlay address.
+        type: str
+        required: true
+      subnets:
+        description: Its slices of every enabled overlay.
+        type: list
+        elements: str
+        default: []
+  path:
+    description: Where the completed data plane is written for the boot unit.
+    type: path
+    default: /etc/mesos-overlay/dataplane.json
+attributes:
+  check_mode:
+    description: Plans every step and the file, changes nothing.
+    support: full
+  diff_mode:
+    description: The file's text before and after, and each step's changes.
+    support: full
+notes:
+  - Runs C(ip) and C(bridge) from iproute2 and C(iptables-save)/C(iptables-restore) (and their IPv6 twins).
+seealso:
+  - module: mesos.overlay.vxlan_link
+  - module: mesos.overlay.vxlan_peers
+  - module: mesos.overlay.firewall_chain
+"""
+
+EXAMPLES = r"""
+- name: The peer table of the run, once
+  ansible.builtin.set_fact:
+    peer_table: "{{ allocation | mesos.overlay.peers }}"
+  run_once: true
+
+- name: This host's data plane, in one call
+  mesos.overlay.dataplane:
+    dataplane: "{{ allocation | mesos.overlay.host_view(inventory_hostname, peers=false) | mesos.overlay.dataplane }}"
+    peers: "{{ peer_table }}"
+"""
+
+RETURN = r"""
+changes:
+  description:
+    - Every change (in check mode, that would be made), in the order applied - the file's, then those of
+      M(mesos.overlay.vxlan_link), M(mesos.overlay.vxlan_peers) and M(mesos.overlay.firewall_chain) for each chain.
+      Each C({kind, key, action, before, after}).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{kind: route4, key: 9.0.2.0/24, action: add, before: null, after: 44.128.0.3}]
+file:
+  description: Whether the file at O(path) changed (C(changed), C(path), C(changes)).
+  returned: always
+  type: dict
+vtep:
+  description: The result of the VTEP step, as M(mesos.overlay.vxlan_link) returns it.
+  returned: always
+  type: dict
+peers:
+  description: The result of the peers step, as M(mesos.overlay.vxlan_peers) returns it.
+  returned: always
+  type: dict
+firewall:
+  description:
+    - The chains' results, as a loop of M(mesos.overlay.firewall_chain) returns them (C(results), each with
+      C(item.name), the chain).
+  returned: always
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.mesos.overlay.plugins.module_utils._boot import DataPlane, Failure
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            dataplane=dict(type="dict", required=True),
+            peers=dict(type="list", elements="dict", options=dict(
+                name=dict(type="str", required=True),
+                vtep_ip=dict(type="str", required=True),
+                vtep_ip6=dict(type="str"),
+                mac=dict(type="str", required=True),
+                underlay_ip=dict(type="str", required=True),
+                subnets=dict(type="list", elements="str", default=[]),
+            )),
+            path=dict(type="path", default="/etc/mesos-overlay/dataplane.json"),
+        ),
+        supports_check_mode=True,
+    )
+    try:
+        result = DataPlane(module).run()
+    except (ParameterError, Failure) as exc:
+        module.fail_json(msg=str(exc))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
