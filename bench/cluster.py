@@ -6,9 +6,10 @@
 
 For 1 master + 3 agents, then 1 master + 8 agents: site.yml from scratch, the converged
 re-run, a one-task play on the same hosts, and the tasks per host. On the 3-agent cluster:
-TCP throughput (iperf3, 5 s) between endpoints on two agents over the overlay (CNI and
-Docker endpoints) against the same two agents over the underlay, and the largest
-don't-fragment packet that crosses against the configured MTU.
+TCP throughput (iperf3) between endpoints on two agents over the collection's overlay (CNI
+and Docker endpoints), over a kernel VXLAN built by hand on the same two agents with the same
+bridge and veth and no collection, and over the underlay; then the levers of the gap, one at
+a time; and the largest don't-fragment packet that crosses against the configured MTU.
 
 Run from the repository root, as root, with the image built (make image):
     .venv/bin/python bench/cluster.py
@@ -102,7 +103,24 @@ def playbook(inventory, path, *extra):
     return elapsed, json.loads(proc.stdout)
 
 
-def convergence(agents, workdir):
+# Actions that run on the controller, not as a module on the host.
+LOCAL_ACTIONS = {"set_fact", "debug", "include_tasks", "include_role", "assert", "fail", "meta", "import_tasks",
+                 "validate_argument_spec"}
+
+
+def module_calls(output, host):
+    """How many modules ran on ``host`` (loop items counted), from the json callback's output."""
+    calls = 0
+    for play in output["plays"]:
+        for task in play["tasks"]:
+            result = task["hosts"].get(host)
+            if not result or result.get("skipped") or result.get("action", "").split(".")[-1] in LOCAL_ACTIONS:
+                continue
+            calls += len(result["results"]) if "results" in result else 1
+    return calls
+
+
+def convergence(agents, workdir, runs=3):
     hosts = start_cluster(agents)
     inventory = os.path.join(workdir, "inventory-%d.json" % agents)
     write_inventory(hosts, inventory)
@@ -110,20 +128,70 @@ def convergence(agents, workdir):
     with open(one_task, "w") as handle:
         handle.write("- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n")
     scratch, _scratch_output = playbook(inventory, os.path.join(ROOT, "site.yml"))
-    rerun, output = playbook(inventory, os.path.join(ROOT, "site.yml"))
-    changed = sum(s["changed"] for s in output["stats"].values())
+    # Medians of three, the re-runs and the one-task plays taken in turn.
+    reruns, singles, changed = [], [], 0
+    for _run in range(runs):
+        rerun, output = playbook(inventory, os.path.join(ROOT, "site.yml"))
+        reruns.append(rerun)
+        changed += sum(s["changed"] for s in output["stats"].values())
+        singles.append(playbook(inventory, one_task)[0])
     tasks = {h: s["ok"] + s["changed"] + s["skipped"] for h, s in output["stats"].items()}
-    single, _single_output = playbook(inventory, one_task)
-    return hosts, {"hosts": len(hosts), "scratch": scratch, "rerun": rerun, "rerun_changed": changed,
-                   "one_task": single, "tasks_master": max(v for h, v in tasks.items() if "master" in h),
-                   "tasks_agent": max(v for h, v in tasks.items() if "agent" in h)}
+    return hosts, {"hosts": len(hosts), "scratch": scratch, "rerun": sorted(reruns)[runs // 2],
+                   "rerun_changed": changed, "one_task": sorted(singles)[runs // 2],
+                   "tasks_master": max(v for h, v in tasks.items() if "master" in h),
+                   "tasks_agent": max(v for h, v in tasks.items() if "agent" in h),
+                   "calls_master": module_calls(output, "mo-bench-master-1"),
+                   "calls_agent": module_calls(output, "mo-bench-agent-1")}
 
 
-def iperf(client, server_cmd_prefix, client_cmd_prefix, target, server):
-    dexec(server, "sh", "-c", "%s iperf3 -s -D -1 -p 5201" % server_cmd_prefix)
+HAND_BUILT = """
+set -e
+ip link del hbvx 2>/dev/null || true; ip link del hbbr 2>/dev/null || true; ip netns del hb 2>/dev/null || true
+ip link add hbvx type vxlan id 4242 dstport 4790 local {ul} dev eth0 nolearning {csum}
+ip link set hbvx address 02:00:00:00:42:0{me} mtu 1450 up
+ip addr add 10.251.0.{me}/24 dev hbvx
+ip neigh replace 10.251.0.{peer} lladdr 02:00:00:00:42:0{peer} dev hbvx nud permanent
+bridge fdb replace 02:00:00:00:42:0{peer} dev hbvx dst {peer_ul} self permanent
+ip route replace 10.250.{peer}.0/24 via 10.251.0.{peer} dev hbvx
+ip link add hbbr type bridge; ip link set hbbr up; ip addr add 10.250.{me}.1/24 dev hbbr
+ip netns add hb; ip link add hbv0 mtu 1420 type veth peer name hbe0 mtu 1420
+ip link set hbe0 netns hb; ip link set hbv0 master hbbr up
+ip netns exec hb sh -c "ip link set lo up; ip link set hbe0 up; ip addr add 10.250.{me}.2/24 dev hbe0; \\
+  ip route add default via 10.250.{me}.1"
+iptables -C FORWARD -s 10.250.0.0/16 -j ACCEPT 2>/dev/null || \\
+  {{ iptables -I FORWARD -s 10.250.0.0/16 -j ACCEPT; iptables -I FORWARD -d 10.250.0.0/16 -j ACCEPT; }}
+"""
+
+
+def hand_built(hosts, a1, a2, csum="udpcsum"):
+    """The same path as the overlay's, built by hand with no collection: a VXLAN device (VNI
+    4242, port 4790) with a static neighbour, forwarding entry and route, a bridge, and a veth
+    into a namespace `hb`, whose address is 10.250.<1|2>.2; forwarding allowed for 10.250/16."""
+    for me, (name, peer) in enumerate(((a1, a2), (a2, a1)), 1):
+        dexec(name, "sh", "-c", HAND_BUILT.format(ul=hosts[name][0], peer_ul=hosts[peer][0], me=me, peer=3 - me,
+                                                  csum=csum))
+
+
+def iperf(client, server, client_prefix, server_prefix, target, pin=False):
+    """TCP throughput in Gbit/s of one iperf3 run of 4 s; ``pin``: the client on core 0 and the
+    server on core 1."""
+    dexec(server, "sh", "-c", "%s iperf3 -s -D -1 -p 5201 %s" % (server_prefix, "-A 1" if pin else ""))
     time.sleep(0.5)
-    out = dexec(client, "sh", "-c", "%s iperf3 -c %s -p 5201 -t 5 -J" % (client_cmd_prefix, target)).stdout
+    out = dexec(client, "sh", "-c", "%s iperf3 -c %s -p 5201 -t 4 -J %s"
+                % (client_prefix, target, "-A 0" if pin else "")).stdout
     return json.loads(out)["end"]["sum_received"]["bits_per_second"] / 1e9
+
+
+def median(values):
+    return sorted(values)[len(values) // 2]
+
+
+def on_both(hosts, *argv):
+    """A command of the machine's own tools (ethtool is not in the host image) in both agents'
+    network namespaces."""
+    for name in hosts:
+        pid = sh("docker", "inspect", "-f", "{{.State.Pid}}", name).stdout.strip()
+        sh("nsenter", "-t", pid, "-n", *argv)
 
 
 def dataplane(hosts):
@@ -142,10 +210,62 @@ def dataplane(hosts):
                           "bench").stdout.strip()
         endpoint[agent] = {"cni": ("ip netns exec bench", cni_ip.split("/")[0]),
                            "docker": ("nsenter -t %s -n" % pid, docker_ip)}
-    results["underlay"] = iperf(a1, "", "", hosts[a2][0], a2)
-    results["overlay cni"] = iperf(a1, endpoint[a2]["cni"][0], endpoint[a1]["cni"][0], endpoint[a2]["cni"][1], a2)
-    results["overlay docker"] = iperf(a1, endpoint[a2]["docker"][0], endpoint[a1]["docker"][0],
-                                      endpoint[a2]["docker"][1], a2)
+    hand_built(hosts, a1, a2)
+    paths = {
+        "underlay": ("", "", hosts[a2][0]),
+        "hand-built": ("ip netns exec hb", "ip netns exec hb", "10.250.2.2"),
+        "overlay cni": (endpoint[a1]["cni"][0], endpoint[a2]["cni"][0], endpoint[a2]["cni"][1]),
+        "overlay docker": (endpoint[a1]["docker"][0], endpoint[a2]["docker"][0], endpoint[a2]["docker"][1]),
+    }
+
+    def measure(path, pin=False):
+        client_prefix, server_prefix, target = paths[path]
+        return iperf(a1, a2, client_prefix, server_prefix, target, pin=pin)
+
+    # This machine's throughput drifts from minute to minute: every comparison is taken in
+    # rounds that alternate its sides, and each side's median is kept.
+    rounds = 5
+    figures = {path: [] for path in paths}
+    for _round in range(rounds):
+        for path in paths:
+            figures[path].append(measure(path))
+    results.update({path: median(values) for path, values in figures.items()})
+
+    def sysctl_bridge(value):
+        for agent in (a1, a2):
+            dexec(agent, "sh", "-c", "sysctl -qw net.bridge.bridge-nf-call-iptables=%d "
+                  "net.bridge.bridge-nf-call-ip6tables=%d" % (value, value))
+
+    def gro(state):
+        on_both((a1, a2), "ethtool", "-K", "eth0", "gro", state)
+
+    def checksum(csum):
+        hand_built(hosts, a1, a2, csum=csum)
+
+    levers = [
+        ("iperf3 ends pinned to different cores (-A)", ("underlay", "hand-built", "overlay cni"),
+         lambda: None, lambda: None, True),
+        ("bridge netfilter off (bridge-nf-call-iptables=0)", ("hand-built", "overlay cni"),
+         lambda: sysctl_bridge(0), lambda: sysctl_bridge(1), False),
+        ("GRO on the underlay veths", ("hand-built", "overlay cni"), lambda: gro("on"), lambda: gro("off"), False),
+        ("VTEP without UDP checksum (noudpcsum)", ("hand-built",), lambda: checksum("noudpcsum"),
+         lambda: checksum("udpcsum"), False),
+    ]
+    results["levers"] = []
+    for name, lever_paths, turn_on, turn_off, pin in levers:
+        without = {path: [] for path in lever_paths}
+        with_lever = {path: [] for path in lever_paths}
+        for _round in range(rounds):
+            for path in lever_paths:
+                without[path].append(measure(path))
+            turn_on()
+            for path in lever_paths:
+                with_lever[path].append(measure(path, pin=pin))
+            turn_off()
+        for path in lever_paths:
+            results["levers"].append((name, path, median(without[path]), median(with_lever[path])))
+    vtep = dexec(a1, "ip", "-d", "link", "show", "vtep1024").stdout
+    results["vtep checksum"] = "udpcsum" if " udpcsum" in vtep else "noudpcsum"
     # The largest don't-fragment ICMP packet from a1's CNI endpoint to a2's Docker endpoint.
     low, high = 0, 9000
     while low < high:
@@ -167,17 +287,22 @@ def main():
     finally:
         cleanup()
     for result in (small, large):
-        report.append("site.yml, 1 master + %d agents: from scratch %.1f s, re-run %.1f s (%d changed), one-task play "
-                      "%.1f s, re-run / one-task %.1f (target <= 10), tasks per host: master %d, agent %d"
+        report.append("site.yml, 1 master + %d agents: from scratch %.1f s, re-run %.1f s (%d changed in 3), one-task "
+                      "play %.1f s, re-run / one-task %.1f (target <= 10), tasks per host: master %d, agent %d, "
+                      "modules run per host: master %d, agent %d"
                       % (result["hosts"] - 1, result["scratch"], result["rerun"], result["rerun_changed"],
                          result["one_task"], result["rerun"] / result["one_task"], result["tasks_master"],
-                         result["tasks_agent"]))
+                         result["tasks_agent"], result["calls_master"], result["calls_agent"]))
     report.append("growth 4 -> 9 hosts: from scratch x%.2f, re-run x%.2f (hosts x2.25)"
                   % (large["scratch"] / small["scratch"], large["rerun"] / small["rerun"]))
-    report.append("iperf3 underlay agent-1 -> agent-2: %.2f Gbit/s" % data["underlay"])
-    for kind in ("overlay cni", "overlay docker"):
-        report.append("iperf3 %s agent-1 -> agent-2: %.2f Gbit/s, overlay / underlay %.2f (target >= 0.8)"
-                      % (kind, data[kind], data[kind] / data["underlay"]))
+    report.append("iperf3 agent-1 -> agent-2, TCP, median of 5 runs of 4 s taken in alternating rounds:")
+    for kind in ("underlay", "hand-built", "overlay cni", "overlay docker"):
+        report.append("  %-15s %6.2f Gbit/s   / hand-built %.2f (target >= 0.95)   / underlay %.2f"
+                      % (kind, data[kind], data[kind] / data["hand-built"], data[kind] / data["underlay"]))
+    report.append("levers, one at a time (the collection's VTEP has %s):" % data["vtep checksum"])
+    for lever, kind, without, figure in data["levers"]:
+        report.append("  %-52s %-12s %6.2f -> %6.2f Gbit/s (%+.0f%%)" % (lever, kind, without, figure,
+                                                                         100 * (figure / without - 1)))
     report.append("largest don't-fragment packet that crosses: %d bytes, configured MTU %d: %s"
                   % (data["largest packet"], MTU, "equal" if data["largest packet"] == MTU else "DIFFERENT"))
     print("\n".join(report))

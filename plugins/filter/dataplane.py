@@ -13,8 +13,10 @@ short_description: What a host's kernel must hold for the overlay, as the module
 version_added: 2.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
-  - From a host's view (M(mesos.overlay.host_view#filter)), the options of M(mesos.overlay.vxlan_link),
-    M(mesos.overlay.vxlan_peers) and of every M(mesos.overlay.firewall_chain) of the host.
+  - From a host's view (M(mesos.overlay.host_view#filter)), the kernel settings an agent forwards with
+    (C(net.ipv4.ip_forward), and with IPv6 C(net.ipv6.conf.all.forwarding) and C(net.ipv6.conf.default.disable_ipv6)),
+    the options of M(mesos.overlay.vxlan_link), M(mesos.overlay.vxlan_peers) and of every
+    M(mesos.overlay.firewall_chain) of the host.
   - The vtep role gives it to M(mesos.overlay.dataplane), which writes it to
     C(/etc/mesos-overlay/dataplane.json), from which the unit the role installs restores the data plane at boot with
     the same code, before Docker and Mesos start, and applies it.
@@ -42,7 +44,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: C({host, vxlan_link, vxlan_peers, firewall_chain}), the last a list of chains.
+  description: C({host, sysctl, vxlan_link, vxlan_peers, firewall_chain}), the last a list of chains.
   type: dict
 """
 

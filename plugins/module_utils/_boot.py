@@ -25,13 +25,15 @@ import os
 import sys
 import time
 
-from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
+from ansible_collections.mesos.overlay.plugins.module_utils._iproute import IPRoute
 from ansible_collections.mesos.overlay.plugins.module_utils._iptables import FirewallChainModule
 from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanLink, VxlanPeers
 
 SEARCH_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 # The options each step takes, with the modules' defaults (the file may leave them out).
 DEFAULTS = {
+    "sysctl": {"values": {}},
     "vxlan_link": {"name": "vtep1024", "vni": 1024, "port": 64000, "mac": None, "mtu": None, "addresses": [],
                    "local": None, "dev": None, "learning": False, "state": "present"},
     "vxlan_peers": {"device": "vtep1024", "peers": [], "purge": True},
@@ -85,6 +87,40 @@ class Runner:
         say("warning: %s" % text)
 
 
+class Sysctls:
+    """The kernel settings an agent forwards overlay traffic with (``params['values']``: name to
+    value, as sysctl names them), set under /proc/sys when they differ; the host's
+    /etc/sysctl.d file keeps them too, the boot unit sets them again before the VTEP."""
+
+    def __init__(self, module):
+        self.module = module
+        self.values = module.params["values"] or {}
+
+    @staticmethod
+    def path(name):
+        if not name or "/" in name or ".." in name:
+            raise ParameterError("sysctl: %r is not a sysctl name such as net.ipv4.ip_forward" % (name,))
+        return "/proc/sys/" + name.replace(".", "/")
+
+    def run(self):
+        plan = Plan()
+        for name in sorted(self.values):
+            path = self.path(name)
+            value = str(self.values[name])
+            current = IPRoute.read_text(path)
+            if current is None:
+                raise ParameterError("sysctl: %s is not a setting of this kernel (%s is missing)" % (name, path))
+            if current.strip() != value:
+                plan.add("sysctl", name, current.strip(), value, commands=[(path, value + "\n")])
+        if plan and not self.module.check_mode:
+            for path, text in plan.commands():
+                IPRoute.write_text(path, text)
+        result = {"changed": bool(plan), "changes": plan.as_result()}
+        if self.module._diff:
+            result["diff"] = plan.diff("sysctl")
+        return result
+
+
 def member_rules(addresses):
     """The VXLAN chain's rules: each member's underlay address accepted, anyone else dropped."""
     ordered = sorted(set(addresses), key=ipaddress.ip_address)
@@ -133,7 +169,8 @@ def _options(kind, options):
 
 def steps(plane):
     """(label, class, options) of every step, in the order the roles apply them."""
-    result = [("vxlan_link %s" % plane["vxlan_link"].get("name"), VxlanLink, _options("vxlan_link", plane["vxlan_link"])),
+    result = [("sysctl", Sysctls, _options("sysctl", {"values": plane.get("sysctl") or {}})),
+              ("vxlan_link %s" % plane["vxlan_link"].get("name"), VxlanLink, _options("vxlan_link", plane["vxlan_link"])),
               ("vxlan_peers %s" % plane["vxlan_peers"].get("device"), VxlanPeers,
                _options("vxlan_peers", plane["vxlan_peers"]))]
     for chain in plane.get("firewall_chain") or []:
@@ -225,12 +262,14 @@ class DataPlane:
                 raise Failure("%s: %s" % (label, exc))
             results.append((cls, options, step_result))
         firewall = [dict(r, item={"name": o["name"]}) for cls, o, r in results if cls is FirewallChainModule]
+        by_class = {cls: r for cls, _o, r in results}
         result = {
             "changed": file_result["changed"] or any(r["changed"] for _c, _o, r in results),
             "changes": file_result["changes"] + [change for _c, _o, r in results for change in r["changes"]],
             "file": file_result,
-            "vtep": results[0][2],
-            "peers": results[1][2],
+            "sysctl": by_class[Sysctls],
+            "vtep": by_class[VxlanLink],
+            "peers": by_class[VxlanPeers],
             "firewall": {"changed": any(r["changed"] for r in firewall), "results": firewall},
         }
         if self.module._diff:

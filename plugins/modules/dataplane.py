@@ -14,7 +14,8 @@ short_description: A host's whole overlay data plane in one call, as it is resto
 version_added: 3.1.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
-  - Applies what the P(mesos.overlay.dataplane#filter) filter computes for a host, the VTEP
+  - Applies what the P(mesos.overlay.dataplane#filter) filter computes for a host, an agent's forwarding sysctls
+    (under C(/proc/sys)), the VTEP
     (M(mesos.overlay.vxlan_link)), the entries of every peer (M(mesos.overlay.vxlan_peers)) and each firewall chain
     (M(mesos.overlay.firewall_chain)), with those modules' own code, in one module call, after writing it to
     O(path), the file the boot unit C(mesos-overlay-dataplane.service) applies at every boot.
@@ -28,8 +29,8 @@ description:
 options:
   dataplane:
     description:
-      - What P(mesos.overlay.dataplane#filter) returns for this host - C(host), C(vxlan_link), C(vxlan_peers) and
-        C(firewall_chain), the options of those modules.
+      - What P(mesos.overlay.dataplane#filter) returns for this host - C(host), C(sysctl), C(vxlan_link),
+        C(vxlan_peers) and C(firewall_chain), the options of those modules.
     type: dict
     required: true
   peers:
@@ -98,7 +99,7 @@ EXAMPLES = r"""
 RETURN = r"""
 changes:
   description:
-    - Every change (in check mode, that would be made), in the order applied - the file's, then those of
+    - Every change (in check mode, that would be made), in the order applied - the file's, the sysctls', then those of
       M(mesos.overlay.vxlan_link), M(mesos.overlay.vxlan_peers) and M(mesos.overlay.firewall_chain) for each chain.
       Each C({kind, key, action, before, after}).
   returned: always
@@ -107,6 +108,10 @@ changes:
   sample: [{kind: route4, key: 9.0.2.0/24, action: add, before: null, after: 44.128.0.3}]
 file:
   description: Whether the file at O(path) changed (C(changed), C(path), C(changes)).
+  returned: always
+  type: dict
+sysctl:
+  description: The result of the sysctl step (C(changed), C(changes) of kind C(sysctl), key the setting's name).
   returned: always
   type: dict
 vtep:

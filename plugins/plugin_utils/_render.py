@@ -261,10 +261,12 @@ def dataplane(view, settings=None):
     write for the unit that restores it at boot, and the options the vtep role gives the modules.
 
     ``settings``: ``vxlan_port``, ``vtep_mtu``, ``underlay_dev``, ``vxlan_firewall``,
-    ``vxlan_chain``, ``docker`` (the agent runs Docker networks). A view without peers (the
+    ``vxlan_chain``, ``docker`` (the agent runs Docker networks). ``sysctl``: the kernel
+    settings an agent forwards with (none on masters). A view without peers (the
     roles') gives null ``vxlan_peers.peers`` and VXLAN chain ``rules``, which the dataplane
     module completes from the run's peer table on the host. Returns
-    ``{"host", "vxlan_link": options, "vxlan_peers": options, "firewall_chain": [options]}``.
+    ``{"host", "sysctl": {name: value}, "vxlan_link": options, "vxlan_peers": options,
+    "firewall_chain": [options]}``.
     """
     view = _view(view)
     settings = settings or {}
@@ -274,8 +276,16 @@ def dataplane(view, settings=None):
         raise _field_error("mesos_overlay_vtep_mtu", settings.get("vtep_mtu"), "is not an integer")
     vtep = view["vtep"]
     port = settings.get("vxlan_port", 64000)
+    sysctl = {}
+    if view["role"] == "agent":
+        # An agent routes its containers' traffic; with IPv6, bridges created later (CNI,
+        # Docker) must come up with IPv6 on.
+        sysctl["net.ipv4.ip_forward"] = "1"
+        if view["ipv6"]:
+            sysctl.update({"net.ipv6.conf.all.forwarding": "1", "net.ipv6.conf.default.disable_ipv6": "0"})
     return {
         "host": view["name"],
+        "sysctl": sysctl,
         "vxlan_link": {
             "name": vtep["name"], "vni": vtep["vni"], "port": int(port), "mac": vtep["mac"], "mtu": mtu,
             "addresses": [address for address in (vtep["ip"], vtep["ip6"]) if address],

@@ -92,3 +92,24 @@ def test_error_a_step_that_fails_is_named(tmp_path):
     bad = dict(PARTIAL, vxlan_link=dict(LINK, vni=0))
     with pytest.raises(Failure, match="^vxlan_link vtep1024: "):
         run(tmp_path, dataplane=bad)
+
+
+def test_an_agents_forwarding_sysctls_are_set_when_they_differ(tmp_path, monkeypatch):
+    proc = {"/proc/sys/net/ipv4/ip_forward": "0\n", "/proc/sys/net/ipv6/conf/all/forwarding": "1\n"}
+    written = {}
+    monkeypatch.setattr(IPRoute, "read_text", staticmethod(lambda path: proc.get(path, "0\n")))
+    monkeypatch.setattr(IPRoute, "write_text", staticmethod(lambda path, text: written.update({path: text})))
+    plane = dict(PARTIAL, sysctl={"net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1"})
+    _module, result = run(tmp_path, dataplane=plane, check=True)
+    assert [(c["key"], c["before"], c["after"]) for c in result["sysctl"]["changes"]] == [
+        ("net.ipv4.ip_forward", "0", "1")]
+    assert written == {}
+    _module, result = run(tmp_path, dataplane=plane)
+    assert written == {"/proc/sys/net/ipv4/ip_forward": "1\n"}
+    assert result["changes"][1]["kind"] == "sysctl"  # after the file, before the VTEP
+
+
+@pytest.mark.parametrize("name", ["net/ipv4/ip_forward", "../../etc/passwd", ""])
+def test_error_a_sysctl_that_is_no_name(tmp_path, name):
+    with pytest.raises(Failure, match="^sysctl: "):
+        run(tmp_path, dataplane=dict(PARTIAL, sysctl={name: "1"}))

@@ -282,3 +282,12 @@ def test_error_a_table_without_this_host(allocation):
     table = [entry for entry in peers_of(allocation) if entry["name"] != "a1"]
     with pytest.raises(ParameterError, match="a1 has no entry in the peer table"):
         complete(dataplane(host_view(allocation, "a1", peers=False)), table)
+
+
+def test_only_agents_get_forwarding_sysctls_and_ipv6_ones_with_an_ipv6_overlay(allocation):
+    assert dataplane(host_view(allocation, "m1"))["sysctl"] == {}
+    assert dataplane(host_view(allocation, "a1"))["sysctl"] == {
+        "net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1", "net.ipv6.conf.default.disable_ipv6": "0"}
+    ipv4_only = allocate({"vtep_subnet": "44.128.0.0/20", "vtep_mac_oui": "70:B3:D5:00:00:00",
+                          "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24}]}, MEMBERS)
+    assert dataplane(host_view(ipv4_only, "a1"))["sysctl"] == {"net.ipv4.ip_forward": "1"}
