@@ -5,7 +5,7 @@ PYTHON := $(abspath $(VENV))/bin/python
 BIN := $(abspath $(VENV))/bin
 # Debian packages the tests need on the machine itself.
 DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv docker.io debootstrap busybox-static \
-	containernetworking-plugins
+	containernetworking-plugins ethtool
 # Molecule and ansible-playbook must be the venv's.
 export PATH := $(BIN):$(PATH)
 
@@ -94,7 +94,7 @@ molecule: venv image
 
 # All benchmarks in one run (docs/benchmarks.md): the engine, the allocation playbook at
 # scale, and the clusters on containers (data plane and convergence).
-bench: venv image
+bench: deps venv image
 	$(PYTHON) bench/allocation.py
 	$(PYTHON) bench/allocation_playbook.py
 	$(PYTHON) bench/peers.py

@@ -138,7 +138,7 @@ _value:
       description: The underlay addresses of the masters, by name.
       type: list
       elements: str
-      version_added: 3.1.0
+      version_added: 4.0.0
     released:
       description: The names from O(release) whose allocations were freed by this call.
       type: list

@@ -17,8 +17,9 @@ description:
     roles set the result on every host as the fact C(mesos_overlay_changes). Run in check mode (as the verify playbook does), it is what
     differs from the allocation.
   - Areas C(vtep) and C(peers) keep the C(changes) of M(mesos.overlay.vxlan_link) and M(mesos.overlay.vxlan_peers);
-    the others (C(boot), C(firewall), C(cni), C(docker), C(mesos), C(sysctl)) list short lines (a path, a chain and
-    its changes, a network). An area with nothing changed has an empty list.
+    the others (C(boot files), C(boot data plane), C(firewall), C(sysctl), C(cni), C(docker), C(mesos), C(teardown cni),
+    C(teardown docker)) list short lines (a path, a chain and its changes, a network). An area with nothing changed
+    has an empty list.
 options:
   _input:
     description: The registered results by area, a result being a module's or a loop's (with C(results)).

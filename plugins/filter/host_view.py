@@ -34,7 +34,7 @@ options:
         name), which M(mesos.overlay.dataplane) completes on the host.
     type: bool
     default: true
-    version_added: 3.1.0
+    version_added: 4.0.0
 """
 
 EXAMPLES = r"""

@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: dataplane
 short_description: A host's whole overlay data plane in one call, as it is restored at boot
-version_added: 3.1.0
+version_added: 4.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
   - Applies what the P(mesos.overlay.dataplane#filter) filter computes for a host, an agent's forwarding sysctls

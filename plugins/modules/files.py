@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: files
 short_description: A set of small text files made so in one module call
-version_added: 3.1.0
+version_added: 4.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
   - Makes every file of O(files) hold exactly its text, mode, owner and group, or be absent - reading them all, then
