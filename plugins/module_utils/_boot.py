@@ -26,6 +26,7 @@ import sys
 import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
+from ansible_collections.mesos.overlay.plugins.module_utils._files import Files
 from ansible_collections.mesos.overlay.plugins.module_utils._iproute import IPRoute
 from ansible_collections.mesos.overlay.plugins.module_utils._iptables import FirewallChainModule
 from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanLink, VxlanPeers
@@ -214,34 +215,17 @@ class DataPlane:
         self.module = module
         self.params = module.params
 
-    def _write_file(self, path, text):
-        directory = os.path.dirname(path) or "."
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o755)
-        temporary = "%s.%d.tmp" % (path, os.getpid())
-        with open(temporary, "w") as handle:
-            handle.write(text)
-        os.chmod(temporary, 0o644)
-        os.rename(temporary, path)
-
     def file_step(self, plane):
-        path = self.params["path"]
-        text = plane_text(plane)
-        try:
-            with open(path) as handle:
-                before = handle.read()
-        except (IOError, OSError):
-            before = None
-        result = {"changed": before != text, "path": path, "changes": []}
-        if before != text:
-            result["changes"] = [{"kind": "file", "key": path, "action": "add" if before is None else "change",
-                                  "before": None if before is None else "%d bytes" % len(before),
-                                  "after": "%d bytes" % len(text)}]
-            if not self.module.check_mode:
-                self._write_file(path, text)
-            if self.module._diff:
-                result["diff"] = {"before": before or "", "after": text, "before_header": path, "after_header": path}
-        return result
+        """The boot unit's file, written as the files module writes any file (atomically, root's,
+        0644, parents made), so there is one way to write a file."""
+        params = {"files": [{"path": self.params["path"], "content": plane_text(plane), "state": "present",
+                             "mode": "0644", "owner": "root", "group": "root", "only_if_exists": None}],
+                  "directory_mode": "0755", "read": []}
+        runner = Runner(params, self.module.run_command, check_mode=self.module.check_mode)
+        runner._diff = self.module._diff
+        result = Files(runner).run()
+        return {"changed": result["changed"], "path": self.params["path"], "changes": result["changes"],
+                "diff": (result.get("diff") or [None])[0]}
 
     def run(self):
         plane = complete(self.params["dataplane"], self.params["peers"])

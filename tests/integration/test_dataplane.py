@@ -267,7 +267,7 @@ def _boot_tree(tmp):
     tree = os.path.join(tmp, "python")
     dest = os.path.join(tree, "ansible_collections", "mesos", "overlay", "plugins", "module_utils")
     os.makedirs(dest)
-    for name in ("_boot.py", "_changes.py", "_iproute.py", "_iptables.py", "_vxlan.py"):
+    for name in ("_boot.py", "_changes.py", "_files.py", "_iproute.py", "_iptables.py", "_vxlan.py"):
         shutil.copy(os.path.join(ROOT, "plugins", "module_utils", name), dest)
     shutil.copy(os.path.join(ROOT, "roles", "vtep", "files", "mesos-overlay-restore.py"), tree)
     return tree
