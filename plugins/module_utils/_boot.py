@@ -5,8 +5,8 @@
 """Private helper of mesos.overlay: the data plane restored at boot, without Ansible.
 
 What dcos-net did at every start: the roles write each host's data plane to a file
-(``/etc/mesos-overlay/dataplane.json``: the options of vxlan_link, vxlan_peers and every
-firewall_chain) and copy this file with the module_utils it imports onto the host; the unit
+(``/etc/mesos-overlay/dataplane.json``: the options of vxlan_link, vxlan_peers, every
+firewall_chain and the group policy's nftables table) and copy this file with the module_utils it imports onto the host; the unit
 ``mesos-overlay-dataplane.service`` runs
 
     python3 -m ansible_collections.mesos.overlay.plugins.module_utils._boot /etc/mesos-overlay/dataplane.json
@@ -29,6 +29,7 @@ from ansible_collections.mesos.overlay.plugins.module_utils._changes import Para
 from ansible_collections.mesos.overlay.plugins.module_utils._files import Files
 from ansible_collections.mesos.overlay.plugins.module_utils._iproute import IPRoute
 from ansible_collections.mesos.overlay.plugins.module_utils._iptables import FirewallChainModule
+from ansible_collections.mesos.overlay.plugins.module_utils._nftables import GroupPolicy
 from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanLink, VxlanPeers
 
 SEARCH_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
@@ -36,10 +37,12 @@ SEARCH_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/s
 DEFAULTS = {
     "sysctl": {"values": {}},
     "vxlan_link": {"name": "vtep1024", "vni": 1024, "port": 64000, "mac": None, "mtu": None, "addresses": [],
-                   "local": None, "dev": None, "learning": False, "state": "present"},
+                   "local": None, "dev": None, "learning": False, "gbp": False, "state": "present"},
     "vxlan_peers": {"device": "vtep1024", "peers": [], "purge": True},
     "firewall_chain": {"table": "filter", "rules": None, "rules6": None, "jumps": [], "purge_comment": None,
                        "state": "present"},
+    "group_policy": {"state": "absent", "table": "mesos_overlay", "groups": [], "chains": [],
+                     "members_dir": "/run/mesos-overlay/groups"},
 }
 
 
@@ -176,6 +179,9 @@ def steps(plane):
                _options("vxlan_peers", plane["vxlan_peers"]))]
     for chain in plane.get("firewall_chain") or []:
         result.append(("firewall_chain %s" % chain.get("name"), FirewallChainModule, _options("firewall_chain", chain)))
+    # A plane written before group policy existed leaves nftables alone.
+    if plane.get("group_policy") is not None:
+        result.append(("group_policy", GroupPolicy, _options("group_policy", plane["group_policy"])))
     return result
 
 
@@ -247,6 +253,7 @@ class DataPlane:
             results.append((cls, options, step_result))
         firewall = [dict(r, item={"name": o["name"]}) for cls, o, r in results if cls is FirewallChainModule]
         by_class = {cls: r for cls, _o, r in results}
+        unchanged = {"changed": False, "changes": []}
         result = {
             "changed": file_result["changed"] or any(r["changed"] for _c, _o, r in results),
             "changes": file_result["changes"] + [change for _c, _o, r in results for change in r["changes"]],
@@ -255,6 +262,7 @@ class DataPlane:
             "vtep": by_class[VxlanLink],
             "peers": by_class[VxlanPeers],
             "firewall": {"changed": any(r["changed"] for r in firewall), "results": firewall},
+            "group_policy": by_class.get(GroupPolicy, unchanged),
         }
         if self.module._diff:
             result["diff"] = [d for d in [file_result.get("diff")] + [r.get("diff") for _c, _o, r in results] if d]

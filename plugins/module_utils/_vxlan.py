@@ -17,8 +17,9 @@ from ansible_collections.mesos.overlay.plugins.module_utils._changes import Para
 from ansible_collections.mesos.overlay.plugins.module_utils._iproute import (
     ROUTE_PROTOCOL, WRITE, IPRoute, normalize_mac, parse_address, parse_interface, parse_network)
 
-# What the kernel cannot change on an existing VXLAN device: a difference means recreating it.
-FIXED = ("vni", "port", "local", "dev")
+# What the kernel cannot change on an existing VXLAN device: a difference means recreating it
+# (Group Based Policy too: "vxlan: cannot change GBP flag").
+FIXED = ("vni", "port", "local", "dev", "gbp")
 
 
 class VxlanLink:
@@ -67,6 +68,7 @@ class VxlanLink:
             "local": data.get("local"),
             "dev": dev,
             "learning": bool(data.get("learning")),
+            "gbp": bool(data.get("gbp")),
             "mac": (link.get("address") or "").lower(),
             "mtu": link.get("mtu"),
             "up": "UP" in link.get("flags", []),
@@ -84,6 +86,7 @@ class VxlanLink:
             "local": self.local,
             "dev": self.params["dev"],
             "learning": self.params["learning"],
+            "gbp": bool(self.params.get("gbp")),
             "mac": self.mac or keep.get("mac"),
             "mtu": self.params["mtu"] or keep.get("mtu"),
             "up": True,
@@ -98,6 +101,8 @@ class VxlanLink:
         if want["dev"]:
             argv += ["dev", want["dev"]]
         argv.append("learning" if want["learning"] else "nolearning")
+        if want["gbp"]:
+            argv.append("gbp")
         return argv
 
     def plan(self, before):
@@ -115,7 +120,7 @@ class VxlanLink:
             if differs:
                 # The kernel cannot change these in place; recreating flushes the device's entries.
                 plan.add("device", self.name, _fixed(before), _fixed(want),
-                         reason="; ".join("%s: %s -> %s" % (key, before[key], want[key]) for key in differs),
+                         reason="; ".join(_why(key, before[key], want[key]) for key in differs),
                          commands=[[ip, "link", "del", self.name], self._create_argv(want)])
                 have = None
         else:
@@ -186,6 +191,13 @@ class VxlanLink:
         if self.module._diff:
             result["diff"] = plan.diff(self.name, before or {}, after or {})
         return result
+
+
+def _why(key, before, after):
+    if key == "gbp":
+        return ("group policy (gbp): %s -> %s (the kernel cannot change it on a device: %s is recreated once)"
+                % ("on" if before else "off", "on" if after else "off", "the VTEP"))
+    return "%s: %s -> %s" % (key, before, after)
 
 
 def _fixed(device):

@@ -17,8 +17,8 @@ description:
   - Creates, reconciles or removes the VXLAN device that joins a host to the Mesos overlay network,
     as dcos-net did on every DC/OS host.
   - What the kernel can change in place is changed in place (MTU, MAC, addresses, learning, up).
-    The device is recreated only when the VNI, UDP port, underlay source address or underlay device
-    differ, because the kernel refuses to change those; the result says so in RV(recreated) and in the
+    The device is recreated only when the VNI, UDP port, underlay source address, underlay device or
+    O(gbp) differ, because the kernel refuses to change those; the result says so in RV(recreated) and in the
     C(reason) of the C(device) change in RV(changes).
   - Reads the device, computes every change as data, then applies them; check mode and diff come from that plan.
   - The MAC is only written when it differs, since rewriting it flushes the permanent neighbour entries.
@@ -62,6 +62,15 @@ options:
     description: Whether the device learns remote MACs from traffic. Off for the overlay, which programs them.
     type: bool
     default: false
+  gbp:
+    description:
+      - VXLAN Group Based Policy - the low 16 bits of a sent packet's mark travel in the VXLAN header and become
+        the mark of the packet on the receiving host (the group policy of M(mesos.overlay.dataplane)).
+      - The kernel cannot switch it on an existing device - turning it on or off recreates the device once
+        (RV(recreated), with the reason in RV(changes)).
+    type: bool
+    default: false
+    version_added: 4.1.0
   state:
     description: Whether the device should exist.
     type: str
@@ -155,6 +164,7 @@ def main():
             local=dict(type="str"),
             dev=dict(type="str"),
             learning=dict(type="bool", default=False),
+            gbp=dict(type="bool", default=False),
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
         supports_check_mode=True,

@@ -16,6 +16,7 @@ import json
 
 from ansible_collections.mesos.overlay.plugins.module_utils._boot import member_rules
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import _field_error, _parse_bool
+from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import GROUP_LABEL, MEMBERS_DIR, group_table
 
 # Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (ip4 and ip6 objects); the
 # reference plugins answer in the version the config names.
@@ -261,7 +262,10 @@ def dataplane(view, settings=None):
     write for the unit that restores it at boot, and the options the vtep role gives the modules.
 
     ``settings``: ``vxlan_port``, ``vtep_mtu``, ``underlay_dev``, ``vxlan_firewall``,
-    ``vxlan_chain``, ``docker`` (the agent runs Docker networks). ``sysctl``: the kernel
+    ``vxlan_chain``, ``docker`` (the agent runs Docker networks), ``group_policy`` (the
+    group_policy filter's result: the VTEP carries groups (gbp) when any overlay has a policy,
+    and ``group_policy`` holds the host's nftables table; without the key, neither is
+    managed), ``members_dir``. ``sysctl``: the kernel
     settings an agent forwards with (none on masters). A view without peers (the
     roles') gives null ``vxlan_peers.peers`` and VXLAN chain ``rules``, which the dataplane
     module completes from the run's peer table on the host. Returns
@@ -283,13 +287,17 @@ def dataplane(view, settings=None):
         sysctl["net.ipv4.ip_forward"] = "1"
         if view["ipv6"]:
             sysctl.update({"net.ipv6.conf.all.forwarding": "1", "net.ipv6.conf.default.disable_ipv6": "0"})
-    return {
+    policy = settings.get("group_policy")
+    plane = {
         "host": view["name"],
         "sysctl": sysctl,
         "vxlan_link": {
             "name": vtep["name"], "vni": vtep["vni"], "port": int(port), "mac": vtep["mac"], "mtu": mtu,
             "addresses": [address for address in (vtep["ip"], vtep["ip6"]) if address],
             "local": view["ip"], "dev": settings.get("underlay_dev") or None, "learning": False, "state": "present",
+            # Every host's VTEP carries the groups when any overlay has a policy: a VTEP without
+            # gbp drops the packets that carry one.
+            "gbp": bool(policy and policy.get("gbp")),
         },
         "vxlan_peers": {
             "device": vtep["name"], "purge": True,
@@ -299,6 +307,9 @@ def dataplane(view, settings=None):
                                           vxlan_chain=settings.get("vxlan_chain") or VXLAN_CHAIN,
                                           docker=bool(settings.get("docker")) and view["role"] == "agent"),
     }
+    if policy is not None:
+        plane["group_policy"] = group_table(policy, view, members_dir=settings.get("members_dir") or MEMBERS_DIR)
+    return plane
 
 
 __all__ = ("dataplane", "cni_config", "cni_files", "firewall_chains", "mesos_files", "module_network",

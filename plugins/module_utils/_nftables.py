@@ -1,0 +1,204 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Private helper of mesos.overlay: the group policy's nftables table on a host.
+
+One table (``inet mesos_overlay``) holds a set of addresses per group (``g<N>_4``,
+``g<N>_6``), the chain that marks group members' packets and the chains that judge traffic
+to local containers. The dataplane module's ``group_policy`` step owns it whole: it reads
+the table (``nft list table``), plans what differs from the options as data (chains, sets,
+and the members recorded under ``members_dir``, one JSON file per container and network,
+``{"group": N, "addresses": [...]}``, written by the CNI plugin and the Docker watcher), and
+applies the plan as one nft transaction (atomic: never half a policy).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import json
+import os
+
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
+
+
+def set_name(number, version):
+    return "g%d_%d" % (number, version)
+
+
+def parse_listing(text):
+    """``nft list table`` text as ``{"chains": {name: {"hook": line or None, "rules": [...]}},
+    "sets": {name: [elements]}}``."""
+    chains, sets = {}, {}
+    lines = [line.strip() for line in text.splitlines()]
+    position = 0
+    while position < len(lines):
+        line = lines[position]
+        position += 1
+        if line.startswith("chain ") and line.endswith("{"):
+            name = line[len("chain "):-1].strip()
+            chain = {"hook": None, "rules": []}
+            while position < len(lines) and lines[position] != "}":
+                body = lines[position]
+                position += 1
+                if body.startswith("type ") and chain["hook"] is None and not chain["rules"]:
+                    chain["hook"] = body
+                elif body:
+                    chain["rules"].append(body)
+            chains[name] = chain
+        elif line.startswith("set ") and line.endswith("{"):
+            name = line[len("set "):-1].strip()
+            elements = []
+            while position < len(lines) and lines[position] != "}":
+                body = lines[position]
+                position += 1
+                if body.startswith("elements = {"):
+                    text_of_elements = body[len("elements = {"):]
+                    while "}" not in text_of_elements and position < len(lines):
+                        text_of_elements += " " + lines[position]
+                        position += 1
+                    text_of_elements = text_of_elements.split("}")[0]
+                    elements += [item.strip() for item in text_of_elements.split(",") if item.strip()]
+            sets[name] = elements
+    return {"chains": chains, "sets": sets}
+
+
+def read_members(directory, warn=None):
+    """{set name: [addresses]} of every member recorded under ``directory`` (missing: none)."""
+    members = {}
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return members
+    for name in names:
+        if not name.endswith(".json"):
+            continue
+        path = os.path.join(directory, name)
+        try:
+            with open(path) as handle:
+                record = json.load(handle)
+            number = int(record["group"])
+            addresses = [ipaddress.ip_address(address) for address in record.get("addresses") or []]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            if warn:
+                warn("group_policy: %s is not a member record (%s): ignored" % (path, exc))
+            continue
+        for address in addresses:
+            members.setdefault(set_name(number, address.version), set()).add(str(address))
+    return {key: sorted(value, key=ipaddress.ip_address) for key, value in members.items()}
+
+
+class GroupPolicy:
+    """The dataplane module's ``group_policy`` step (options as the group_table filter gives them)."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.table = self.params["table"]
+        self.nft = None
+
+    def validate(self):
+        if self.params["state"] not in ("present", "absent"):
+            raise ParameterError("group_policy.state: %r must be present or absent" % self.params["state"])
+        if not self.table or not self.table.replace("_", "").isalnum():
+            raise ParameterError("group_policy.table: %r is not an nftables table name" % self.table)
+        for chain in self.params["chains"]:
+            if not isinstance(chain, dict) or not chain.get("name") or not isinstance(chain.get("rules"), list):
+                raise ParameterError("group_policy.chains: %r is not {name, hook, rules}" % (chain,))
+        for number in self.params["groups"]:
+            if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 65535:
+                raise ParameterError("group_policy.groups: %r is not a group number 1-65535" % (number,))
+
+    def read(self):
+        """The table as it is (None when there is none)."""
+        rc, out, err = self.module.run_command([self.nft, "list", "table", "inet", self.table],
+                                               environ_update={"LC_ALL": "C"})
+        if rc != 0:
+            if "No such file or directory" in err or "does not exist" in err:
+                return None
+            raise ParameterError("group_policy: nft list table inet %s failed: %s" % (self.table, err.strip()))
+        return parse_listing(out)
+
+    def plan(self, have, members):
+        plan = Plan()
+        prefix = "inet %s" % self.table
+        if self.params["state"] == "absent":
+            if have is not None:
+                plan.add("table", self.table, sorted(have["chains"]), None,
+                         reason="no overlay of this host has a group policy",
+                         commands=["delete table %s" % prefix])
+            return plan
+        if have is None:
+            plan.add("table", self.table, None, [chain["name"] for chain in self.params["chains"]],
+                     commands=["add table %s" % prefix])
+            have = {"chains": {}, "sets": {}}
+        wanted_sets = set(members)
+        for number in self.params["groups"]:
+            wanted_sets.update((set_name(number, 4), set_name(number, 6)))
+        for name in sorted(wanted_sets - set(have["sets"])):
+            family = "ipv4_addr" if name.endswith("_4") else "ipv6_addr"
+            plan.add("set", name, None, family, commands=["add set %s %s { type %s; }" % (prefix, name, family)])
+        wanted_chains = {chain["name"]: chain for chain in self.params["chains"]}
+        # Every chain exists before any rule jumps to it; stale chains go after the rules that jump.
+        rules_now = {}
+        for name, chain in wanted_chains.items():
+            current = have["chains"].get(name)
+            hook = chain.get("hook")
+            header = " { %s }" % hook if hook else ""
+            if current is not None and (current["hook"] or None) != (hook or None):
+                plan.add("chain", name, current["hook"], hook, reason="its hook changes: recreated",
+                         commands=["delete chain %s %s" % (prefix, name), "add chain %s %s%s" % (prefix, name, header)])
+                current = None
+            elif current is None:
+                plan.add("chain", name, None, hook or "(regular chain)",
+                         commands=["add chain %s %s%s" % (prefix, name, header)])
+            rules_now[name] = current["rules"] if current else []
+        for name, chain in wanted_chains.items():
+            if rules_now[name] != chain["rules"]:
+                plan.add("rules", name, rules_now[name] or None, chain["rules"] or None,
+                         commands=["flush chain %s %s" % (prefix, name)]
+                         + ["add rule %s %s %s" % (prefix, name, rule) for rule in chain["rules"]])
+        for name in sorted(set(have["chains"]) - set(wanted_chains)):
+            plan.add("chain", name, have["chains"][name]["rules"], None,
+                     commands=["flush chain %s %s" % (prefix, name), "delete chain %s %s" % (prefix, name)])
+        for name in sorted(wanted_sets):
+            current = set(have["sets"].get(name, []))
+            wanted = set(members.get(name, []))
+            for address in sorted(wanted - current, key=ipaddress.ip_address):
+                plan.add("member", "%s %s" % (name, address), None, address,
+                         commands=["add element %s %s { %s }" % (prefix, name, address)])
+            for address in sorted(current - wanted, key=ipaddress.ip_address):
+                plan.add("member", "%s %s" % (name, address), address, None,
+                         reason="no container of this host records it",
+                         commands=["delete element %s %s { %s }" % (prefix, name, address)])
+        for name in sorted(set(have["sets"]) - wanted_sets):
+            if not have["sets"][name]:
+                plan.add("set", name, "empty", None, commands=["delete set %s %s" % (prefix, name)])
+        return plan
+
+    def run(self):
+        self.validate()
+        self.nft = self.module.get_bin_path("nft")
+        if self.nft is None:
+            if self.params["state"] == "present":
+                raise ParameterError("group_policy: nft is not installed (Debian and Ubuntu: the nftables package); "
+                                     "the group policy of this host's overlays needs it")
+            # Without nft no table of ours can exist: nothing to remove.
+            return {"changed": False, "changes": [], "table": self.table, "commands": []}
+        have = self.read()
+        members = read_members(self.params["members_dir"], warn=self.module.warn) \
+            if self.params["state"] == "present" else {}
+        plan = self.plan(have, members)
+        script = "\n".join(plan.commands()) + "\n"
+        if plan and not self.module.check_mode:
+            rc, out, err = self.module.run_command([self.nft, "-f", "-"], data=script)
+            if rc != 0:
+                raise ParameterError("group_policy: nft refused the change (nothing was applied: one transaction): "
+                                     "%s" % err.strip())
+        result = {"changed": bool(plan), "changes": plan.as_result(), "table": self.table,
+                  "commands": plan.commands()}
+        if self.module._diff:
+            result["diff"] = plan.diff("nftables table inet %s" % self.table)
+        return result
