@@ -41,6 +41,13 @@ options:
     description: Wrap the config in the C(mesos-cni-port-mapper) plugin.
     type: bool
     default: false
+  group_policy:
+    description:
+      - The group policy as M(mesos.overlay.group_policy#filter) returns it. An overlay it polices gets its config
+        wrapped in the C(mesos-overlay-groups) plugin (installed by the agent role), which records each container's
+        group and returns the real plugin's result unchanged.
+    type: dict
+    version_added: 4.1.0
 """
 
 EXAMPLES = r"""
@@ -76,8 +83,9 @@ from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_vi
 
 
 @reported("cni_config")
-def cni_config(allocation, name, overlay, mtu=1420, port_mapper=False):
-    return _cni_config(host_view(allocation, name), overlay, mtu=mtu, port_mapper=port_mapper)
+def cni_config(allocation, name, overlay, mtu=1420, port_mapper=False, group_policy=None):
+    return _cni_config(host_view(allocation, name), overlay, mtu=mtu, port_mapper=port_mapper,
+                       group_policy=group_policy)
 
 
 class FilterModule(object):

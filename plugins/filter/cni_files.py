@@ -37,6 +37,13 @@ options:
       - Where the C(host-local) IPAM plugin keeps its leases (its C(dataDir)). A directory on tmpfs (under C(/run))
         forgets them at a reboot, when the containers that held them are gone too.
     type: str
+  group_policy:
+    description:
+      - The group policy as M(mesos.overlay.group_policy#filter) returns it. An overlay it polices gets its config
+        wrapped in the C(mesos-overlay-groups) plugin (installed by the agent role), which records each container's
+        group and returns the real plugin's result unchanged.
+    type: dict
+    version_added: 4.1.0
 """
 
 EXAMPLES = r"""
@@ -59,8 +66,8 @@ from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_f
 
 
 @reported("cni_files")
-def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None):
-    return _cni_files(view, cni_dir, mtu=mtu, port_mapper=port_mapper, ipam_dir=ipam_dir)
+def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None, group_policy=None):
+    return _cni_files(view, cni_dir, mtu=mtu, port_mapper=port_mapper, ipam_dir=ipam_dir, group_policy=group_policy)
 
 
 class FilterModule(object):

@@ -228,6 +228,7 @@ def group_table(policy, view, members_dir=MEMBERS_DIR):
     containers6 = sorted((o["subnet6"] for o in network["overlays"] if o.get("subnet6")), key=ipaddress.ip_network)
     hosts4 = [network["vtep_subnet"]] if network.get("vtep_subnet") else []
     hosts6 = [network["vtep_subnet6"]] if network.get("vtep_subnet6") else []
+    vtep = view["vtep"]["name"]
     numbers = policy["numbers"]
     marking = []
     for number in numbers:
@@ -241,10 +242,11 @@ def group_table(policy, view, members_dir=MEMBERS_DIR):
         for family, subnet, containers, hosts in (("ip", overlay.get("subnet"), containers4, hosts4),
                                                    ("ip6", overlay.get("subnet6"), containers6, hosts6)):
             if subnet:
-                forward += ["%s daddr %s %s saddr %s jump %s" % (family, subnet, family, space, chain)
-                            for space in containers]
-                forward += ["%s daddr %s %s saddr %s ct direction original jump %s" % (family, subnet, family, space,
-                                                                                      chain) for space in hosts]
+                # Judged where the receiver is: traffic that leaves through the VTEP is the next host's.
+                forward += ['oifname != "%s" %s daddr %s %s saddr %s jump %s' % (vtep, family, subnet, family, space,
+                                                                                chain) for space in containers]
+                forward += ['oifname != "%s" %s daddr %s %s saddr %s ct direction original jump %s'
+                            % (vtep, family, subnet, family, space, chain) for space in hosts]
         rules = []
         default = policy["overlays"][name]["default"]
         for rule in policy["overlays"][name]["rules"]:

@@ -16,7 +16,7 @@ import json
 
 from ansible_collections.mesos.overlay.plugins.module_utils._boot import member_rules
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import _field_error, _parse_bool
-from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import GROUP_LABEL, MEMBERS_DIR, group_table
+from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import GROUP_LABEL, MEMBERS_DIR, TABLE, group_table
 
 # Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (ip4 and ip6 objects); the
 # reference plugins answer in the version the config names.
@@ -47,7 +47,11 @@ def to_json(data):
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None):
+# The CNI plugin the collection installs on agents: a container's group around the real plugin.
+GROUPS_PLUGIN = "mesos-overlay-groups"
+
+
+def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None, group_policy=None):
     """The CNI network config of one overlay on an agent (what the DC/OS agent module wrote).
 
     The bridge plugin on the Mesos bridge with host-local IPAM on the agent's Mesos half:
@@ -56,7 +60,9 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None):
     alongside when the overlay has it. With ``port_mapper`` it is wrapped in the
     mesos-cni-port-mapper plugin, which then delegates to the bridge. With ``ipam_dir``,
     host-local keeps its leases there (under /run: a reboot leaves no address leased to a
-    container that no longer exists).
+    container that no longer exists). With a ``group_policy`` (the group_policy filter's result)
+    that polices this overlay, the whole is wrapped in the collection's mesos-overlay-groups
+    plugin, which records the container's group and returns the delegate's result unchanged.
     """
     view = _view(view)
     slot = view["overlays"].get(overlay)
@@ -89,13 +95,16 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None):
     if ipam_dir:
         delegate["ipam"]["dataDir"] = str(ipam_dir)
     if port_mapper:
-        return {"cniVersion": CNI_VERSION, "name": overlay, "type": "mesos-cni-port-mapper",
-                "excludeDevices": [bridge["name"]], "chain": ("M-" + overlay).upper()[:28],
-                "delegate": delegate}
+        delegate = {"type": "mesos-cni-port-mapper", "excludeDevices": [bridge["name"]],
+                    "chain": ("M-" + overlay).upper()[:28], "delegate": delegate}
+    if group_policy and overlay in (group_policy.get("overlays") or {}):
+        return {"cniVersion": CNI_VERSION, "name": overlay, "type": GROUPS_PLUGIN,
+                "groups": dict(group_policy.get("groups") or {}), "label": GROUP_LABEL,
+                "membersDir": MEMBERS_DIR, "table": TABLE, "delegate": delegate}
     return dict(delegate, cniVersion=CNI_VERSION, name=overlay)
 
 
-def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None):
+def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None, group_policy=None):
     """{path: text} of the CNI config of every enabled overlay on an agent ({} on a master)."""
     view = _view(view)
     if view["role"] != "agent":
@@ -103,7 +112,7 @@ def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None):
     files = {}
     for name in view["enabled"]:
         files["%s/%s.conf" % (cni_dir, name)] = to_json(cni_config(view, name, mtu=mtu, port_mapper=port_mapper,
-                                                                   ipam_dir=ipam_dir))
+                                                                   ipam_dir=ipam_dir, group_policy=group_policy))
     return files
 
 

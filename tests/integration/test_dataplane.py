@@ -267,7 +267,12 @@ def _boot_tree(tmp):
     tree = os.path.join(tmp, "python")
     dest = os.path.join(tree, "ansible_collections", "mesos", "overlay", "plugins", "module_utils")
     os.makedirs(dest)
-    for name in ("_boot.py", "_changes.py", "_files.py", "_iproute.py", "_iptables.py", "_vxlan.py"):
+    # The very list the role copies: a module_util it forgets fails the boot here too.
+    import re
+    with open(os.path.join(ROOT, "roles", "vtep", "tasks", "boot.yml")) as handle:
+        names = re.findall(r"source ~ '/(_\w+\.py)'", handle.read())
+    assert "_boot.py" in names, names
+    for name in names:
         shutil.copy(os.path.join(ROOT, "plugins", "module_utils", name), dest)
     shutil.copy(os.path.join(ROOT, "roles", "vtep", "files", "mesos-overlay-restore.py"), tree)
     return tree

@@ -1,0 +1,383 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""mesos-overlay-groups: the group of a container, for the group policy of mesos.overlay.
+
+Python standard library only; the agent role installs it into the CNI plugins dir. Two uses:
+
+CNI plugin (Mesos containerizer). The CNI config of an overlay with a group policy names it as
+``type`` and holds the real plugin's config as ``delegate`` (the bridge plugin, or the port
+mapper around it). ADD reads the container's group from what Mesos passes in
+``args.org.apache.mesos.network_info``: ``groups`` (a name of the config's ``groups`` map or a
+number 1-65535), or the label ``mesos.overlay.group`` (``labels.labels[]``); then runs the
+delegate and returns its result unchanged (Mesos reads ``ip4``/``ip6`` from it), and records the
+container's addresses as members of its group: a file ``<membersDir>/cni-<container>-<ifname>.json``
+and the addresses in the group's nftables sets. DEL removes exactly what ADD recorded, first
+(while the addresses are still the container's), then runs the delegate's DEL; a failing
+delegate leaves no membership behind. A container without a group is only delegated.
+
+Docker watcher (Docker containerizer): ``mesos-overlay-groups docker <config.json>`` follows
+Docker's events and gives each container on an overlay's Docker network the group of its label
+``mesos.overlay.group`` while it is connected (files ``docker-<container>-<network>.json``);
+at start, and whenever Docker comes back, it reconciles with the running containers.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import http.client
+import ipaddress
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+LABEL = "mesos.overlay.group"
+TABLE = "mesos_overlay"
+MEMBERS_DIR = "/run/mesos-overlay/groups"
+CNI_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"]
+
+
+class GroupError(Exception):
+    """A container whose group cannot be decided; the message says why."""
+
+
+def resolve(candidates, names):
+    """The one group number named by ``candidates`` (names of ``names`` or numbers), or 0."""
+    found = {}
+    for candidate in candidates:
+        text = str(candidate).strip()
+        if text.isdigit():
+            number = int(text)
+            if not 1 <= number <= 65535:
+                raise GroupError("group %s is out of range 1-65535" % text)
+        elif text in names:
+            number = int(names[text])
+        else:
+            known = ", ".join("%s=%s" % item for item in sorted(names.items())) or "none"
+            raise GroupError("group %r is neither a number 1-65535 nor a group name of this overlay (%s)"
+                             % (text, known))
+        found.setdefault(number, text)
+    if len(found) > 1:
+        raise GroupError("a container belongs to one group, not %s" % ", ".join(sorted(found.values())))
+    return next(iter(found), 0)
+
+
+def _nft(script):
+    nft = None
+    for directory in os.environ.get("PATH", "").split(os.pathsep) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]:
+        if directory and os.access(os.path.join(directory, "nft"), os.X_OK):
+            nft = os.path.join(directory, "nft")
+            break
+    if nft is None:
+        raise GroupError("nft is not installed (the nftables package): group policy needs it")
+    proc = subprocess.run([nft, "-f", "-"], input=script.encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          check=False)
+    return proc.returncode, proc.stderr.decode(errors="replace").strip()
+
+
+def _families(addresses):
+    by_version = {}
+    for address in addresses:
+        by_version.setdefault(ipaddress.ip_address(address).version, []).append(address)
+    return by_version
+
+
+def join(members_dir, table, key, number, addresses, details):
+    """Record ``addresses`` as members of group ``number`` (the file first: the dataplane module
+    reconciles the sets from the files), then add them to the group's sets."""
+    os.makedirs(members_dir, mode=0o755, exist_ok=True)
+    path = os.path.join(members_dir, key + ".json")
+    temporary = path + ".tmp"
+    with open(temporary, "w") as handle:
+        json.dump(dict(details, group=number, addresses=addresses), handle, sort_keys=True)
+        handle.write("\n")
+    os.rename(temporary, path)
+    lines = ["add table inet %s" % table]
+    for version, members in sorted(_families(addresses).items()):
+        name = "g%d_%d" % (number, version)
+        lines.append("add set inet %s %s { type %s; }" % (table, name, "ipv4_addr" if version == 4 else "ipv6_addr"))
+        lines.append("add element inet %s %s { %s }" % (table, name, ", ".join(members)))
+    rc, err = _nft("\n".join(lines) + "\n")
+    if rc != 0:
+        leave(members_dir, table, key)
+        raise GroupError("cannot add %s to group %d: %s" % (", ".join(addresses), number, err))
+
+
+def leave(members_dir, table, key):
+    """Remove what ``join`` recorded under ``key`` (the file first, then each set element)."""
+    path = os.path.join(members_dir, key + ".json")
+    try:
+        with open(path) as handle:
+            record = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    os.unlink(path)
+    for version, members in sorted(_families(record.get("addresses") or []).items()):
+        for address in members:
+            # One element at a time: one already gone (a reconciliation) must not keep the others.
+            _nft("delete element inet %s g%d_%d { %s }\n" % (table, int(record["group"]), version, address))
+    return record
+
+
+# ---------------------------------------------------------------------------------------
+# CNI plugin
+# ---------------------------------------------------------------------------------------
+
+def cni_error(version, code, message):
+    sys.stdout.write(json.dumps({"cniVersion": version, "code": code, "msg": message}) + "\n")
+    return 1
+
+
+def result_addresses(result):
+    """The container's addresses in a CNI result: 0.2.0 (ip4, ip6) or 0.3.0 and later (ips)."""
+    addresses = []
+    for key in ("ip4", "ip6"):
+        if isinstance(result.get(key), dict) and result[key].get("ip"):
+            addresses.append(str(ipaddress.ip_interface(result[key]["ip"]).ip))
+    for entry in result.get("ips") or []:
+        if isinstance(entry, dict) and entry.get("address"):
+            addresses.append(str(ipaddress.ip_interface(entry["address"]).ip))
+    return sorted(set(addresses), key=lambda text: (ipaddress.ip_address(text).version, ipaddress.ip_address(text)))
+
+
+def container_group(config):
+    network_info = (((config.get("args") or {}).get("org.apache.mesos") or {}).get("network_info") or {})
+    candidates = list(network_info.get("groups") or [])
+    label = config.get("label") or LABEL
+    for entry in (network_info.get("labels") or {}).get("labels") or []:
+        if isinstance(entry, dict) and entry.get("key") == label:
+            candidates.append(entry.get("value", ""))
+    return resolve(candidates, config.get("groups") or {})
+
+
+def run_delegate(config, stdin_config):
+    delegate = dict(config["delegate"])
+    delegate.setdefault("cniVersion", config.get("cniVersion"))
+    delegate["name"] = config["name"]
+    if "args" in stdin_config:
+        delegate["args"] = stdin_config["args"]
+    for directory in os.environ.get("CNI_PATH", "").split(os.pathsep):
+        path = os.path.join(directory, delegate.get("type", ""))
+        if directory and delegate.get("type") and os.access(path, os.X_OK):
+            proc = subprocess.run([path], input=json.dumps(delegate).encode(), stdout=subprocess.PIPE,
+                                  check=False)
+            return proc.returncode, proc.stdout
+    message = "delegate plugin %r is not in CNI_PATH %s" % (delegate.get("type"), os.environ.get("CNI_PATH"))
+    return 1, (json.dumps({"cniVersion": config.get("cniVersion"), "code": 1, "msg": message}) + "\n").encode()
+
+
+def cni_main(stdin):
+    command = os.environ.get("CNI_COMMAND", "")
+    if command == "VERSION":
+        sys.stdout.write(json.dumps({"cniVersion": "0.2.0", "supportedVersions": CNI_VERSIONS}) + "\n")
+        return 0
+    try:
+        config = json.loads(stdin or "{}")
+    except ValueError as exc:
+        return cni_error("0.2.0", 6, "the network config is not JSON: %s" % exc)
+    version = config.get("cniVersion", "0.2.0")
+    if not isinstance(config.get("delegate"), dict) or not config.get("name"):
+        return cni_error(version, 7, "the network config needs name and delegate (the real plugin's config)")
+    members_dir = config.get("membersDir") or MEMBERS_DIR
+    table = config.get("table") or TABLE
+    key = "cni-%s-%s" % (os.environ.get("CNI_CONTAINERID", ""), os.environ.get("CNI_IFNAME", ""))
+    if command == "ADD":
+        try:
+            number = container_group(config)
+        except GroupError as exc:
+            return cni_error(version, 7, "%s: %s" % (config["name"], exc))
+        rc, output = run_delegate(config, config)
+        if rc != 0 or not number:
+            sys.stdout.write(output.decode(errors="replace"))
+            return rc
+        try:
+            addresses = result_addresses(json.loads(output.decode()))
+            if not addresses:
+                raise GroupError("the delegate's result has no address")
+            join(members_dir, table, key, number, addresses,
+                 {"network": config["name"], "container": os.environ.get("CNI_CONTAINERID", ""),
+                  "ifname": os.environ.get("CNI_IFNAME", ""), "source": "cni"})
+        except Exception as exc:  # pylint: disable=broad-except
+            # Whatever went wrong, the container must not run outside its group: undo the delegate's ADD.
+            os.environ["CNI_COMMAND"] = "DEL"
+            run_delegate(config, config)
+            return cni_error(version, 11, "%s: %s" % (config["name"], exc))
+        # Unchanged: Mesos parses the delegate's own result.
+        sys.stdout.write(output.decode())
+        return 0
+    if command == "DEL":
+        leave(members_dir, table, key)
+    rc, output = run_delegate(config, config)
+    sys.stdout.write(output.decode(errors="replace"))
+    return rc
+
+
+# ---------------------------------------------------------------------------------------
+# Docker watcher
+# ---------------------------------------------------------------------------------------
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path, timeout=None):
+        http.client.HTTPConnection.__init__(self, "localhost", timeout=timeout)
+        self.socket_path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.socket_path)
+
+
+class Docker:
+    def __init__(self, socket_path):
+        self.socket_path = socket_path
+
+    def get(self, path):
+        connection = UnixHTTPConnection(self.socket_path, timeout=30)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            body = response.read()
+            if response.status == 404:
+                return None
+            if response.status != 200:
+                raise OSError("docker GET %s: %d %s" % (path, response.status, body[:200]))
+            return json.loads(body.decode())
+        finally:
+            connection.close()
+
+    def events(self, since):
+        """Network connect and disconnect events, one dict at a time, from ``since`` on."""
+        filters = json.dumps({"type": ["network"], "event": ["connect", "disconnect"]})
+        connection = UnixHTTPConnection(self.socket_path, timeout=None)
+        connection.request("GET", "/events?since=%d&filters=%s" % (since, _quote(filters)))
+        response = connection.getresponse()
+        if response.status != 200:
+            raise OSError("docker events: %d" % response.status)
+        while True:
+            line = response.readline()
+            if not line:
+                raise OSError("docker closed the event stream")
+            if line.strip():
+                yield json.loads(line.decode())
+
+
+def _quote(text):
+    from urllib.parse import quote
+    return quote(text, safe="")
+
+
+class Watcher:
+    """Keeps the member files and sets of Docker containers in line with Docker."""
+
+    def __init__(self, config, docker, log):
+        self.networks = config["networks"]  # Docker network name -> overlay name
+        self.groups = config.get("groups") or {}
+        self.label = config.get("label") or LABEL
+        self.members_dir = config.get("membersDir") or MEMBERS_DIR
+        self.table = config.get("table") or TABLE
+        self.docker = docker
+        self.log = log
+
+    def wanted(self, container_id, network):
+        """(key, group, addresses) of a container on a watched network, or None."""
+        container = self.docker.get("/containers/%s/json" % container_id)
+        if not container or not (container.get("State") or {}).get("Running"):
+            return None
+        labels = (container.get("Config") or {}).get("Labels") or {}
+        if self.label not in labels:
+            return None
+        number = resolve([labels[self.label]], self.groups)
+        attached = ((container.get("NetworkSettings") or {}).get("Networks") or {}).get(network) or {}
+        addresses = [address for address in (attached.get("IPAddress"), attached.get("GlobalIPv6Address")) if address]
+        if not number or not addresses:
+            return None
+        return "docker-%s-%s" % (container["Id"][:12], network), number, addresses
+
+    def connect(self, container_id, network):
+        try:
+            wanted = self.wanted(container_id, network)
+        except GroupError as exc:
+            self.log("container %s on %s: %s: no group" % (container_id[:12], network, exc))
+            return
+        if wanted:
+            key, number, addresses = wanted
+            join(self.members_dir, self.table, key, number, addresses,
+                 {"network": network, "container": container_id, "source": "docker"})
+            self.log("container %s on %s: group %d (%s)" % (container_id[:12], network, number, ", ".join(addresses)))
+
+    def disconnect(self, container_id, network):
+        if leave(self.members_dir, self.table, "docker-%s-%s" % (container_id[:12], network)):
+            self.log("container %s left %s" % (container_id[:12], network))
+
+    def reconcile(self):
+        """Every running container on a watched network with its group; stale files removed."""
+        keep = set()
+        for network in self.networks:
+            for summary in self.docker.get('/containers/json?filters=%s' % _quote(json.dumps(
+                    {"network": [network]}))) or []:
+                try:
+                    wanted = self.wanted(summary["Id"], network)
+                except GroupError as exc:
+                    self.log("container %s on %s: %s: no group" % (summary["Id"][:12], network, exc))
+                    continue
+                if wanted:
+                    key, number, addresses = wanted
+                    keep.add(key)
+                    join(self.members_dir, self.table, key, number, addresses,
+                         {"network": network, "container": summary["Id"], "source": "docker"})
+        try:
+            names = os.listdir(self.members_dir)
+        except OSError:
+            names = []
+        for name in names:
+            if name.startswith("docker-") and name.endswith(".json") and name[:-5] not in keep:
+                leave(self.members_dir, self.table, name[:-5])
+                self.log("removed %s: its container is gone" % name[:-5])
+
+    def follow(self):
+        since = int(time.time())
+        self.reconcile()
+        for event in self.docker.events(since):
+            attributes = (event.get("Actor") or {}).get("Attributes") or {}
+            network, container_id = attributes.get("name"), attributes.get("container")
+            if network not in self.networks or not container_id:
+                continue
+            if event.get("Action") == "connect":
+                self.connect(container_id, network)
+            elif event.get("Action") == "disconnect":
+                self.disconnect(container_id, network)
+
+
+def docker_main(argv):
+    def log(line):
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    with open(argv[0] if argv else "/etc/mesos-overlay/groups-docker.json") as handle:
+        config = json.load(handle)
+    watcher = Watcher(config, Docker(config.get("socket") or "/var/run/docker.sock"), log)
+    once = "--once" in argv
+    while True:
+        try:
+            if once:
+                watcher.reconcile()
+                return 0
+            log("following Docker's events for %s" % ", ".join(sorted(watcher.networks)))
+            watcher.follow()
+        except (OSError, ValueError, http.client.HTTPException) as exc:
+            # Docker restarting: reconcile again once it answers.
+            log("docker: %s; again in 2 s" % exc)
+            time.sleep(2)
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "docker":
+        return docker_main(sys.argv[2:])
+    return cni_main(sys.stdin.read())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
