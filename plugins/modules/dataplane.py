@@ -24,13 +24,21 @@ description:
     the run's one peer table (P(mesos.overlay.peers#filter) without a name) - every member but this host become
     peers, every member's underlay address is accepted on the VXLAN port. So no host holds a per-host list of every
     member on the controller, and a run grows linearly with the cluster.
+  - With C(group_policy) in O(dataplane) (the filter adds it when given the checked group policy), the last step owns
+    the host's nftables table C(inet mesos_overlay) - a set of addresses per group (C(g<N>_4), C(g<N>_6)), the chain
+    that marks the packets of each group's members with the group, and the chains that accept or drop traffic to
+    local containers by (group of the sender, group of the receiver) - in one nft transaction. The members are the
+    files under C(/run/mesos-overlay/groups) that the C(mesos-overlay-groups) CNI plugin and Docker watcher write;
+    set elements without a file are removed. The VTEP then carries the group in the VXLAN header (C(gbp)); turning it
+    on or off recreates the VTEP once, which the C(vtep) result says.
   - Each step reads, plans, then applies; check mode and diff come from the plans. The result keeps each step's
     result apart.
 options:
   dataplane:
     description:
       - What P(mesos.overlay.dataplane#filter) returns for this host - C(host), C(sysctl), C(vxlan_link),
-        C(vxlan_peers) and C(firewall_chain), the options of those modules.
+        C(vxlan_peers) and C(firewall_chain), the options of those modules, and C(group_policy), the host's nftables
+        table of the group policy (C(state), C(table), C(groups), C(chains), C(members_dir)).
     type: dict
     required: true
   peers:
@@ -77,7 +85,8 @@ attributes:
     description: The file's text before and after, and each step's changes.
     support: full
 notes:
-  - Runs C(ip) and C(bridge) from iproute2 and C(iptables-save)/C(iptables-restore) (and their IPv6 twins).
+  - Runs C(ip) and C(bridge) from iproute2 and C(iptables-save)/C(iptables-restore) (and their IPv6 twins), and
+    C(nft) for a group policy (package nftables; not needed when no overlay of the host has one).
 seealso:
   - module: mesos.overlay.vxlan_link
   - module: mesos.overlay.vxlan_peers
@@ -128,6 +137,13 @@ firewall:
       C(item.name), the chain).
   returned: always
   type: dict
+group_policy:
+  description:
+    - The result of the group policy step (C(changed), C(changes) of kind C(table), C(set), C(chain), C(rules) or
+      C(member), C(commands), the nft script lines applied). Unchanged when the data plane has no C(group_policy).
+  returned: always
+  type: dict
+  version_added: 4.1.0
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -28,6 +28,8 @@ BAD = {
     "dataplane": (({},), r"mesos.overlay.dataplane: view: 'dict' is not a host view"),
     "firewall_chains": (([],), r"mesos.overlay.firewall_chains: view: 'list' is not a host view"),
     "import_dcos": (("{", []), r"mesos.overlay.import_dcos: dcos_state: '\{' is not JSON"),
+    "group_policy": (({"overlays": {"nope": {}}}, {"overlays": [{"name": "dcos"}]}),
+                     r"mesos.overlay.group_policy: mesos_overlay_group_policy.overlays: 'nope' is not an overlay"),
     "host_view": (({}, "a1"), r"mesos.overlay.host_view: allocation: \{\} is empty"),
     "merge_states": (([{"host": "m1", "path": "/s", "content": "{"}],), r"mesos.overlay.merge_states: the state file /s on m1"),
     "mesos_files": (({}, {}), r"mesos.overlay.mesos_files: view: 'dict' is not a host view"),

@@ -35,7 +35,7 @@ class Failed(Exception):
 
 
 def _is_read(argv):
-    return "-j" in argv or any(part.endswith("-save") for part in argv)
+    return "-j" in argv or any(part.endswith("-save") for part in argv) or argv[1:2] == ["list"]
 
 
 class FakeModule:
@@ -115,7 +115,7 @@ def changed_link(**changes):
     """The recorded link with some attributes changed (mtu=..., id=... for the VNI)."""
     link = copy.deepcopy(recorded_json("link.json"))
     for key, value in changes.items():
-        if key in ("id", "port", "local", "learning"):
+        if key in ("id", "port", "local", "learning", "gbp"):
             link[0]["linkinfo"]["info_data"][key] = value
         else:
             link[0][key] = value

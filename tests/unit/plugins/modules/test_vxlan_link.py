@@ -173,3 +173,18 @@ def test_a_failing_command_fails_the_module_naming_it():
     link.iproute.read_text = lambda path: "0\n"
     with pytest.raises(Failed, match=r"/sbin/ip link set dev vtep1024 mtu 1300 failed: RTNETLINK answers"):
         link.run()
+
+
+def test_turning_group_policy_on_recreates_once_and_says_why():
+    module, result = run(params={"gbp": True})
+    device = [c for c in result["changes"] if c["kind"] == "device"]
+    assert device[0]["reason"].startswith("group policy (gbp): off -> on (the kernel cannot change it on a device")
+    assert result["recreated"]
+    assert module.applied[:2] == ["/sbin/ip link del vtep1024",
+                                  "/sbin/ip link add vtep1024 type vxlan id 1024 dstport 64000 local 198.19.10.21 "
+                                  "dev u0 nolearning gbp"]
+
+
+def test_a_device_with_group_policy_wanted_changes_nothing():
+    module, result = run(params={"gbp": True}, answers=vtep_answers(changed_link(gbp=True)))
+    assert not result["changed"] and module.applied == []

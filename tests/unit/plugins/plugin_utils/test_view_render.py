@@ -229,7 +229,7 @@ def test_dataplane_is_what_the_modules_take(allocation):
                                                     "vxlan_firewall": True, "docker": True})
     assert plane["vxlan_link"] == {"name": "vtep1024", "vni": 1024, "port": 64000, "mac": "70:b3:d5:80:00:02",
                                    "mtu": 1450, "addresses": ["44.128.0.2/20", "fd01:a::2/64"], "local": "192.0.2.2",
-                                   "dev": None, "learning": False, "state": "present"}
+                                   "dev": None, "learning": False, "gbp": False, "state": "present"}
     assert [p["name"] for p in plane["vxlan_peers"]["peers"]] == ["a2", "m1"]
     assert [c["name"] for c in plane["firewall_chain"]] == ["MESOS-OVERLAY-VXLAN", "MESOS-OVERLAY-FORWARD",
                                                             "MESOS-OVERLAY-NAT"]

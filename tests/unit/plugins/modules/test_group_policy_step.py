@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The dataplane module's group_policy step on a recorded nftables table (record.sh: the demo
+policy on agent a1, members 9.0.1.2, 9.0.1.3 and fd01:b::1:0:0:2 in group 100)."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._nftables import GroupPolicy, parse_listing, read_members
+from ansible_collections.mesos.overlay.plugins.plugin_utils import _allocation, _policy, _render, _view
+
+from .fakes import FakeModule, recorded
+
+NETWORK = {"vtep_subnet": "44.128.0.0/20", "vtep_subnet6": "fd01:a::/64", "vtep_mac_oui": "70:B3:D5:00:00:00",
+           "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24, "subnet6": "fd01:b::/64", "prefix6": 80}]}
+DEMO = {"groups": {"web": 100, "db": 200}, "overlays": {"dcos": {"default": "deny", "rules": [
+    {"from": "web", "to": "web"}, {"from": "web", "to": "db"}]}}}
+LIST = "/sbin/nft list table inet mesos_overlay"
+
+
+def options(policy, members_dir, host="a1"):
+    allocation = _allocation.allocate(NETWORK, [{"name": "m1", "ip": "198.19.10.10", "role": "master"},
+                                                {"name": "a1", "ip": "198.19.10.21", "role": "agent"}])
+    view = _view.host_view(allocation, host, peers=False)
+    table = _render.dataplane(view, {"group_policy": _policy.group_policy(policy, NETWORK),
+                                     "members_dir": str(members_dir)})["group_policy"]
+    return table
+
+
+def record(directory, name, group, addresses):
+    directory.mkdir(exist_ok=True)
+    (directory / (name + ".json")).write_text(json.dumps({"group": group, "addresses": addresses}))
+
+
+@pytest.fixture(name="members")
+def fixture_members(tmp_path):
+    directory = tmp_path / "members"
+    record(directory, "cni-c1-eth0", 100, ["9.0.1.2", "fd01:b::1:0:0:2"])
+    record(directory, "docker-abc-dcos", 100, ["9.0.1.3"])
+    return directory
+
+
+def run(params, listing=None, check=False, missing_nft=False):
+    answers = {LIST: (0, listing, "") if listing is not None else
+               (1, "", "Error: No such file or directory\nlist table inet mesos_overlay\n")}
+    module = FakeModule(params, check_mode=check, answers=answers, missing_bins=("nft",) if missing_nft else ())
+    module.warnings = []
+    module.warn = module.warnings.append
+    return module, GroupPolicy(module).run()
+
+
+def test_the_recorded_listing_reads_as_chains_and_sets():
+    table = parse_listing(recorded("nft-demo.txt"))
+    assert table["sets"]["g100_4"] == ["9.0.1.2", "9.0.1.3"] and table["sets"]["g200_4"] == []
+    assert table["chains"]["prerouting"]["hook"] == "type filter hook prerouting priority mangle; policy accept;"
+    assert table["chains"]["to_dcos"]["hook"] is None and table["chains"]["to_dcos"]["rules"][-1] == "drop"
+
+
+def test_a_converged_table_changes_nothing(members):
+    """What the engine renders compares equal to what nft prints: a converged host runs no nft command."""
+    module, result = run(options(DEMO, members), recorded("nft-demo.txt"))
+    assert not result["changed"] and module.ran == []
+
+
+def test_a_new_table_is_one_nft_transaction_with_the_members(members):
+    module, result = run(options(DEMO, members))
+    assert module.ran == ["/sbin/nft -f -"]
+    script = module.stdin[0].splitlines()
+    assert script[0] == "add table inet mesos_overlay"
+    # Chains exist before any rule jumps to them.
+    last_chain = max(i for i, line in enumerate(script) if line.startswith("add chain"))
+    first_rule = min(i for i, line in enumerate(script) if line.startswith("add rule"))
+    assert last_chain < first_rule
+    assert "add element inet mesos_overlay g100_4 { 9.0.1.3 }" in script
+    assert "add element inet mesos_overlay g100_6 { fd01:b::1:0:0:2 }" in script
+
+
+def test_a_member_without_a_record_is_removed_and_a_new_one_added(tmp_path):
+    directory = tmp_path / "members"
+    record(directory, "cni-c1-eth0", 100, ["9.0.1.2", "fd01:b::1:0:0:2"])
+    record(directory, "cni-c9-eth0", 200, ["9.0.1.9"])
+    module, result = run(options(DEMO, directory), recorded("nft-demo.txt"))
+    assert [(c["kind"], c["key"], c["action"]) for c in result["changes"]] == [
+        ("member", "g100_4 9.0.1.3", "remove"), ("member", "g200_4 9.0.1.9", "add")]
+    assert module.stdin[0] == ("delete element inet mesos_overlay g100_4 { 9.0.1.3 }\n"
+                               "add element inet mesos_overlay g200_4 { 9.0.1.9 }\n")
+
+
+def test_a_policy_change_rewrites_the_judging_chain_only(members):
+    closed = {"groups": DEMO["groups"], "overlays": {"dcos": {"default": "deny", "rules": [{"from": 100, "to": 100}]}}}
+    module, result = run(options(closed, members), recorded("nft-demo.txt"))
+    assert [(c["kind"], c["key"]) for c in result["changes"]] == [("rules", "to_dcos")]
+    script = module.stdin[0].splitlines()
+    assert script[0] == "flush chain inet mesos_overlay to_dcos" and script[-1].endswith("to_dcos drop")
+    assert not any("@g200" in line for line in script)
+
+
+def test_check_mode_reports_and_runs_nothing(members):
+    module, result = run(options(DEMO, members), check=True)
+    assert result["changed"] and module.ran == []
+
+
+def test_no_policy_removes_the_table_and_without_nft_there_is_nothing_to_remove(members):
+    absent = options({}, members)
+    assert absent["state"] == "absent"
+    module, result = run(absent, recorded("nft-demo.txt"))
+    assert module.stdin == ["delete table inet mesos_overlay\n"] and result["changed"]
+    module, result = run(absent, missing_nft=True)
+    assert not result["changed"] and module.ran == []
+
+
+def test_a_policy_without_nft_is_a_clear_error(members):
+    with pytest.raises(ParameterError, match=r"nft is not installed .*nftables package"):
+        run(options(DEMO, members), missing_nft=True)
+
+
+def test_a_master_has_no_table(members):
+    assert options(DEMO, members, host="m1")["state"] == "absent"
+
+
+def test_a_broken_record_is_skipped_with_a_warning(tmp_path):
+    directory = tmp_path / "members"
+    directory.mkdir()
+    (directory / "bad.json").write_text("{")
+    record(directory, "good", 200, ["fd01:b::1:0:0:9"])
+    warnings = []
+    assert read_members(str(directory), warn=warnings.append) == {"g200_6": ["fd01:b::1:0:0:9"]}
+    assert "bad.json is not a member record" in warnings[0]

@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The group policy as data: validation, verdicts, the matrix, the host's table, the CNI wrapping."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, allocate
+from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_policy, group_table, matrix, verdict
+from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_config, cni_files, dataplane
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
+
+NETWORK = {"vtep_subnet": "44.128.0.0/20", "vtep_subnet6": "fd01:a::/64", "vtep_mac_oui": "70:B3:D5:00:00:00",
+           "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24, "subnet6": "fd01:b::/64", "prefix6": 80},
+                        {"name": "vxlan-2", "subnet": "192.168.128.0/17", "prefix": 24}]}
+DEMO = {"groups": {"web": 100, "dns": 100, "db": 200},
+        "overlays": {"dcos": {"default": "deny", "rules": [{"from": "web", "to": "web"}, {"from": "dns", "to": "db"}]}}}
+
+
+def view(name="a1"):
+    allocation = allocate(NETWORK, [{"name": "m1", "ip": "10.0.0.1", "role": "master"},
+                                    {"name": "a1", "ip": "10.0.0.2", "role": "agent"}])
+    return host_view(allocation, name, peers=False)
+
+
+def test_the_demo_normalised_names_to_numbers_in_one_place():
+    policy = group_policy(DEMO, NETWORK)
+    assert policy["groups"] == {"db": 200, "dns": 100, "web": 100}
+    assert policy["overlays"]["dcos"] == {"default": "deny", "rules": [
+        {"from": 100, "to": 100, "action": "allow"}, {"from": 100, "to": 200, "action": "allow"}]}
+    assert policy["numbers"] == [100, 200] and policy["gbp"] is True
+
+
+def test_no_policy_is_off():
+    assert group_policy({}, NETWORK) == {"groups": {}, "overlays": {}, "numbers": [], "gbp": False}
+    assert group_policy(None, NETWORK)["gbp"] is False
+
+
+@pytest.mark.parametrize("policy, message", [
+    ({"overlays": {"dcos": {"default": "deny", "rules": [{"from": "web", "to": "db"},
+                                                          {"from": 100, "to": "db", "action": "deny"}]}},
+      "groups": {"web": 100, "db": 200}},
+     r"overlays.dcos.rules\[1\]: .* denies 100 -> 200, which rules\[0\] allows"),
+    ({"overlays": {"dcos6": {}}}, r"overlays: 'dcos6' is not an overlay of mesos_overlay_network \(dcos, vxlan-2\)"),
+    ({"groups": {"web": 100}, "overlays": {"dcos": {"rules": [{"from": "wbe", "to": 100}]}}},
+     r"rules\[0\].from: 'wbe' is not a group number 1-65535 nor a name of mesos_overlay_group_policy.groups \(web=100\)"),
+    ({"overlays": {"dcos": {"rules": [{"from": 0, "to": 100}]}}}, r"rules\[0\].from: 0 is out of range 1-65535"),
+    ({"overlays": {"dcos": {"rules": [{"from": 70000, "to": 100}]}}}, r"70000 is out of range"),
+    ({"overlays": {"dcos": {"default": "block"}}}, r"overlays.dcos.default: 'block' must be allow or deny"),
+    ({"overlays": {"dcos": {"rules": [{"from": 1, "to": 2, "verdict": "deny"}]}}},
+     r"rules\[0\]: \['verdict'\] are not keys of a rule \(from, to, action\)"),
+    ({"overlays": {"dcos": {"rules": [{"from": 1}]}}}, r"rules\[0\].to: None is required"),
+    ({"groups": {"web": "x"}}, r"groups.web: 'x' is not a group number"),
+    ({"groups": {"1web": 1}}, r"groups: '1web' is not a group name"),
+    ({"policy": {}}, r"mesos_overlay_group_policy: \['policy'\] are not keys of the group policy"),
+])
+def test_bad_policies_name_the_field_and_the_value(policy, message):
+    with pytest.raises(AllocationError, match=message):
+        group_policy(policy, NETWORK)
+
+
+def test_a_repeated_rule_with_the_same_action_is_kept_once():
+    policy = group_policy({"overlays": {"dcos": {"rules": [{"from": 1, "to": 2}, {"from": "1", "to": 2}]}}}, NETWORK)
+    assert policy["overlays"]["dcos"]["rules"] == [{"from": 1, "to": 2, "action": "allow"}]
+
+
+def test_verdicts_no_group_and_unnamed_groups_follow_the_default():
+    policy = group_policy(DEMO, NETWORK)
+    assert verdict(policy, "dcos", 100, 200) == "allow"
+    assert verdict(policy, "dcos", 200, 100) == "deny"
+    assert verdict(policy, "dcos", 0, 100) == "deny" and verdict(policy, "dcos", 0, 0) == "deny"
+    assert verdict(policy, "dcos", 300, 300) == "deny"
+    assert verdict(policy, "vxlan-2", 200, 100) is None
+    open_policy = group_policy({"overlays": {"dcos": {"default": "allow", "rules": [
+        {"from": 200, "to": 100, "action": "deny"}]}}}, NETWORK)
+    assert verdict(open_policy, "dcos", 100, 200) == "allow" and verdict(open_policy, "dcos", 200, 100) == "deny"
+    assert verdict(open_policy, "dcos", 0, 100) == "allow"
+
+
+def test_the_matrix_lists_every_pair_with_no_group():
+    rows = matrix(group_policy(DEMO, NETWORK), "dcos")
+    assert len(rows) == 9
+    assert {"from": 100, "to": 200, "expected": "allow"} in rows and {"from": 0, "to": 0, "expected": "deny"} in rows
+
+
+def test_the_agent_table_judges_by_direction_and_ends_with_the_default():
+    table = group_table(group_policy(DEMO, NETWORK), view())
+    chains = {chain["name"]: chain for chain in table["chains"]}
+    assert table["state"] == "present" and table["groups"] == [100, 200]
+    assert chains["to_dcos"]["rules"][-1] == "drop"
+    assert ("ct direction reply meta mark & 0x0000ffff == 0x000000c8 ip daddr @g100_4 accept"
+            in chains["to_dcos"]["rules"])
+    # Only the policed overlay is judged, and only where the receiver is (not on the way out).
+    assert all(rule.startswith('oifname != "vtep1024" ') and "jump to_dcos" in rule for rule in chains["forward"]["rules"])
+    assert not any("192.168.128.0/17 ip saddr" in rule and "daddr 192.168.128.0/17" in rule
+                   for rule in chains["forward"]["rules"])
+    # Hosts are judged when they open a flow; their replies to a container's flow pass.
+    assert ('oifname != "vtep1024" ip daddr 9.0.0.0/8 ip saddr 44.128.0.0/20 ct direction original jump to_dcos'
+            in chains["forward"]["rules"])
+    assert "ip saddr @g200_4 meta mark set 0x000000c8" in chains["prerouting"]["rules"]
+
+
+def test_rules_equal_to_the_default_add_nothing():
+    policy = group_policy({"overlays": {"dcos": {"default": "allow", "rules": [{"from": 1, "to": 2}]}}}, NETWORK)
+    chains = {chain["name"]: chain for chain in group_table(policy, view())["chains"]}
+    assert chains["to_dcos"]["rules"] == ["accept"]
+
+
+def test_masters_and_unpoliced_agents_have_no_table_but_every_vtep_carries_groups():
+    policy = group_policy(DEMO, NETWORK)
+    assert group_table(policy, view("m1"))["state"] == "absent"
+    plane = dataplane(view("m1"), {"group_policy": policy})
+    assert plane["vxlan_link"]["gbp"] is True and plane["group_policy"]["state"] == "absent"
+    unpoliced = group_policy({"overlays": {"vxlan-2": {"default": "deny"}}}, NETWORK)
+    assert group_table(unpoliced, dict(view(), enabled=["dcos"]))["state"] == "absent"
+    # Without the setting (callers from before group policy) neither is managed.
+    plane = dataplane(view(), {})
+    assert plane["vxlan_link"]["gbp"] is False and "group_policy" not in plane
+
+
+def test_a_policed_overlay_wraps_its_cni_config_and_keeps_the_real_plugin_whole():
+    policy = group_policy(DEMO, NETWORK)
+    bare = cni_config(view(), "dcos")
+    wrapped = cni_config(view(), "dcos", group_policy=policy)
+    assert wrapped["type"] == "mesos-overlay-groups" and wrapped["cniVersion"] == "0.2.0"
+    assert wrapped["groups"] == {"db": 200, "dns": 100, "web": 100} and wrapped["label"] == "mesos.overlay.group"
+    assert dict(wrapped["delegate"], name="dcos", cniVersion="0.2.0") == bare
+    mapped = cni_config(view(), "dcos", port_mapper=True, group_policy=policy)
+    assert mapped["delegate"]["type"] == "mesos-cni-port-mapper" and mapped["delegate"]["delegate"]["type"] == "bridge"
+    assert cni_config(view(), "vxlan-2", group_policy=policy)["type"] == "bridge"
+    files = cni_files(view(), "/cni", group_policy=policy)
+    assert json.loads(files["/cni/dcos.conf"])["type"] == "mesos-overlay-groups"
