@@ -270,4 +270,29 @@ def group_table(policy, view, members_dir=MEMBERS_DIR):
     }
 
 
-__all__ = ("GROUP_LABEL", "MEMBERS_DIR", "TABLE", "chain_name", "group_policy", "group_table", "matrix", "verdict")
+
+
+def group_probe_plan(endpoints, host):
+    """The pings of verify's group matrix from ``host``: from each of its probe containers to every probe of the
+    same overlay on the other agents, IPv4 and IPv6 where both have an address.
+
+    ``endpoints``: ``[{host, overlay, group, netns, ip4, ip6}]`` (every probing agent's). Returns
+    ``[{argv, overlay, from, to, family, source, target}]``; ``argv`` pings once, waiting one second.
+    """
+    if not isinstance(endpoints, list) or not all(isinstance(e, dict) for e in endpoints):
+        raise _field_error("endpoints", endpoints, "is not a list of probe containers {host, overlay, group, netns, "
+                           "ip4, ip6}")
+    plan = []
+    for mine in (e for e in endpoints if e.get("host") == host):
+        for other in (e for e in endpoints if e.get("host") != host and e.get("overlay") == mine.get("overlay")):
+            for family, flag in (("ip4", "-4"), ("ip6", "-6")):
+                if mine.get(family) and other.get(family):
+                    plan.append({"argv": ["ip", "netns", "exec", mine["netns"], "ping", flag, "-c", "1", "-W", "1",
+                                          other[family]],
+                                 "overlay": mine["overlay"], "from": int(mine["group"]), "to": int(other["group"]),
+                                 "family": family, "source": host, "target": other["host"]})
+    return plan
+
+
+__all__ = ("GROUP_LABEL", "MEMBERS_DIR", "TABLE", "chain_name", "group_policy", "group_probe_plan", "group_table",
+           "matrix", "verdict")

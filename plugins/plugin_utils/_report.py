@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError
+from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import verdict
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import _gateway, as_allocation
 
 
@@ -256,3 +257,55 @@ def changes_of(results):
             lines.append(("%s: %s" % (label, "; ".join(details))) if label and details else (label or "; ".join(details)))
         summary[area] = [line for line in lines if line] or ["changed"]
     return summary
+
+
+def group_report(observations, policy):
+    """The group matrix of verify: per policed overlay, which group reached which, expected against observed.
+
+    ``observations``: ``[{overlay, from, to, family, source, target, reached}]``, one per probe (a ping from a
+    container of group ``from`` on host ``source`` to one of group ``to`` on host ``target``; 0 is no group),
+    or the results of a loop over group_probe_plan's pings (``item`` the plan entry, ``rc`` 0 when reached).
+    Returns ``{"matrix": text, "broken": [lines]}``: a pair is broken when any probe of it disagrees with the
+    policy (reached where it denies, blocked where it allows), naming the probes.
+    """
+    if not isinstance(observations, list):
+        raise AllocationError("observations: %r is not a list of probes" % (observations,))
+    pairs = {}
+    for probe in observations:
+        if isinstance(probe, dict) and isinstance(probe.get("item"), dict) and "reached" not in probe:
+            if probe.get("skipped"):
+                continue
+            probe = dict(probe["item"], reached=probe.get("rc") == 0)
+        try:
+            key = (probe["overlay"], int(probe["from"]), int(probe["to"]))
+            pairs.setdefault(key, []).append(probe)
+        except (KeyError, TypeError, ValueError):
+            raise AllocationError("observations: %r is not a probe {overlay, from, to, family, source, target, "
+                                  "reached}" % (probe,))
+    blocks, broken = [], []
+    for overlay in sorted({key[0] for key in pairs}):
+        groups = sorted({key[1] for key in pairs if key[0] == overlay} | {key[2] for key in pairs if key[0] == overlay},
+                        key=lambda number: (number == 0, number))
+        label = {number: (str(number) if number else "none") for number in groups}
+        rows = []
+        for source in groups:
+            row = [label[source]]
+            for target in groups:
+                probes = pairs.get((overlay, source, target))
+                expected = verdict(policy, overlay, source, target)
+                if not probes:
+                    row.append("-")
+                    continue
+                reached = [probe for probe in probes if probe["reached"]]
+                observed = "allow" if len(reached) == len(probes) else ("deny" if not reached else "mixed")
+                row.append(observed if observed == expected else "%s (expected %s)" % (observed, expected))
+                if observed != expected:
+                    wrong = [probe for probe in probes if bool(probe["reached"]) != (expected == "allow")]
+                    broken.append("%s: group %s -> %s: the policy %s it, but %s: %s" % (
+                        overlay, label[source], label[target], "allows" if expected == "allow" else "denies",
+                        "it was reached" if expected == "deny" else "it was blocked",
+                        ", ".join("%s %s -> %s" % (p.get("family"), p.get("source"), p.get("target")) for p in wrong)))
+            rows.append(row)
+        blocks.append("%s (rows: from, columns: to)\n%s" % (overlay, _table(["from \\ to"] + [label[g] for g in groups],
+                                                                            rows)))
+    return {"matrix": "\n\n".join(blocks), "broken": broken}

@@ -30,6 +30,8 @@ BAD = {
     "import_dcos": (("{", []), r"mesos.overlay.import_dcos: dcos_state: '\{' is not JSON"),
     "group_policy": (({"overlays": {"nope": {}}}, {"overlays": [{"name": "dcos"}]}),
                      r"mesos.overlay.group_policy: mesos_overlay_group_policy.overlays: 'nope' is not an overlay"),
+    "group_probe_plan": (({}, "a1"), r"mesos.overlay.group_probe_plan: endpoints: \{\} is not a list"),
+    "group_report": (({"overlay": "dcos"}, {}), r"mesos.overlay.group_report: observations: .* is not a list"),
     "host_view": (({}, "a1"), r"mesos.overlay.host_view: allocation: \{\} is empty"),
     "merge_states": (([{"host": "m1", "path": "/s", "content": "{"}],), r"mesos.overlay.merge_states: the state file /s on m1"),
     "mesos_files": (({}, {}), r"mesos.overlay.mesos_files: view: 'dict' is not a host view"),

@@ -136,3 +136,42 @@ def test_a_policed_overlay_wraps_its_cni_config_and_keeps_the_real_plugin_whole(
     assert cni_config(view(), "vxlan-2", group_policy=policy)["type"] == "bridge"
     files = cni_files(view(), "/cni", group_policy=policy)
     assert json.loads(files["/cni/dcos.conf"])["type"] == "mesos-overlay-groups"
+
+
+def _probe(source_group, target_group, reached, family="ip4"):
+    return {"overlay": "dcos", "from": source_group, "to": target_group, "family": family, "source": "agent-1",
+            "target": "agent-2", "reached": reached}
+
+
+def test_the_group_matrix_shows_expected_against_observed_and_names_what_differs():
+    from ansible_collections.mesos.overlay.plugins.plugin_utils._report import group_report
+    policy = group_policy(DEMO, NETWORK)
+    probes = [_probe(100, 100, True), _probe(100, 200, True), _probe(200, 100, False), _probe(0, 100, False)]
+    report = group_report(probes, policy)
+    assert report["broken"] == []
+    lines = report["matrix"].splitlines()
+    assert lines[0] == "dcos (rows: from, columns: to)"
+    assert lines[1].split() == ["from", "\\", "to", "100", "200", "none"]
+    assert lines[3].split() == ["100", "allow", "allow", "-"]
+    # A policy that denies what a rule allows, seen on the wire, is an error naming the probe.
+    report = group_report(probes + [_probe(100, 200, False, family="ip6"), _probe(200, 100, True, family="ip6")], policy)
+    assert report["broken"] == [
+        "dcos: group 100 -> 200: the policy allows it, but it was blocked: ip6 agent-1 -> agent-2",
+        "dcos: group 200 -> 100: the policy denies it, but it was reached: ip6 agent-1 -> agent-2"]
+    assert "mixed (expected allow)" in report["matrix"]
+
+
+def test_the_probe_plan_and_its_loop_results_make_the_matrix():
+    from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_probe_plan
+    from ansible_collections.mesos.overlay.plugins.plugin_utils._report import group_report
+    endpoints = [{"host": host, "overlay": "dcos", "group": group, "netns": "mo-probe-dcos-%d" % group,
+                  "ip4": "9.0.%d.%d" % (index, group % 250), "ip6": None}
+                 for index, host in enumerate(["agent-1", "agent-2"], 1) for group in (100, 200, 0)]
+    plan = group_probe_plan(endpoints, "agent-1")
+    assert len(plan) == 9 and all(entry["target"] == "agent-2" and entry["family"] == "ip4" for entry in plan)
+    assert plan[0]["argv"] == ["ip", "netns", "exec", "mo-probe-dcos-100", "ping", "-4", "-c", "1", "-W", "1",
+                               "9.0.2.100"]
+    policy = group_policy(DEMO, NETWORK)
+    results = [{"item": entry, "rc": 0 if verdict(policy, "dcos", entry["from"], entry["to"]) == "allow" else 1}
+               for entry in plan] + [{"item": {}, "skipped": True}]
+    assert group_report(results, policy)["broken"] == []
