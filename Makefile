@@ -5,7 +5,7 @@ PYTHON := $(abspath $(VENV))/bin/python
 BIN := $(abspath $(VENV))/bin
 # Debian packages the tests need on the machine itself.
 DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv docker.io debootstrap busybox-static \
-	containernetworking-plugins ethtool
+	containernetworking-plugins ethtool nftables
 # Molecule and ansible-playbook must be the venv's.
 export PATH := $(BIN):$(PATH)
 
@@ -87,9 +87,9 @@ image: docker-engine
 
 # The test scenarios (the lab scenario is make lab's). The hosts of daytwo keep
 # /var/lib/docker on named volumes (mo-d2-*-docker), removed afterwards, also on failure.
-MOLECULE_SCENARIOS := default lifecycle daytwo takeover
+MOLECULE_SCENARIOS := default lifecycle daytwo takeover policy
 molecule: venv image
-	set -e; trap 'docker volume ls -q | grep -E "^mo-(d2|to)-" | xargs -r docker volume rm >/dev/null' EXIT; \
+	set -e; trap 'docker volume ls -q | grep -E "^mo-(d2|to|gp)-" | xargs -r docker volume rm >/dev/null' EXIT; \
 	for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s; done
 
 # All benchmarks in one run (docs/benchmarks.md): the engine, the allocation playbook at

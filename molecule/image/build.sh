@@ -5,11 +5,11 @@
 set -euo pipefail
 image=${MESOS_OVERLAY_IMAGE:-mesos-overlay-host:bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-# Everything a master or an agent needs: Python for Ansible, iproute2 and iptables for the
+# Everything a master or an agent needs: Python for Ansible, iproute2, iptables and nftables (group policy) for the
 # overlay, Docker and the CNI reference plugins for the containerizers, the Docker SDK for
 # the docker_network module, ping/nc/iperf3 for the checks, busybox for a tiny test image,
 # and systemd, so that a host boots like a real one (/sbin/init; `docker restart` reboots it).
-packages=python3,python3-docker,iproute2,iptables,docker.io,containernetworking-plugins,iputils-ping,procps,netcat-openbsd,iperf3,busybox-static,ca-certificates,kmod,systemd,systemd-sysv
+packages=python3,python3-docker,iproute2,iptables,nftables,docker.io,containernetworking-plugins,iputils-ping,procps,netcat-openbsd,iperf3,busybox-static,ca-certificates,kmod,systemd,systemd-sysv
 recipe=$(printf '%s %s' "$packages" "$(sha256sum "$0" | cut -c1-12)" | sha256sum | cut -c1-16)
 
 if [ "${1:-}" != "--force" ] && [ "$(docker image inspect -f '{{ index .Config.Labels "recipe" }}' "$image" 2>/dev/null)" = "$recipe" ]; then
