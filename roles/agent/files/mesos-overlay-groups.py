@@ -25,6 +25,8 @@ at start, and whenever Docker comes back, it reconciles with the running contain
 
 from __future__ import absolute_import, division, print_function
 
+__metaclass__ = type
+
 import http.client
 import ipaddress
 import json

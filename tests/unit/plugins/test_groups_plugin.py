@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The mesos-overlay-groups plugin's decisions (the namespace test and Molecule run it for real):
+which group a container belongs to, and which addresses a CNI result gives it."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib.util
+import os
+
+import pytest
+
+PATH = os.path.join(os.path.dirname(__file__), "..", "..", "..", "roles", "agent", "files", "mesos-overlay-groups.py")
+SPEC = importlib.util.spec_from_file_location("mesos_overlay_groups", PATH)
+plugin = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(plugin)
+
+NAMES = {"web": 100, "dns": 100, "db": 200}
+
+
+def config(network_info):
+    return {"groups": NAMES, "args": {"org.apache.mesos": {"network_info": network_info}}}
+
+
+@pytest.mark.parametrize("network_info, group", [
+    ({}, 0),
+    ({"groups": ["web"]}, 100),
+    ({"groups": ["200"]}, 200),
+    ({"groups": ["web", "dns"]}, 100),
+    ({"labels": {"labels": [{"key": "mesos.overlay.group", "value": "db"}, {"key": "tier", "value": "x"}]}}, 200),
+    ({"groups": ["db"], "labels": {"labels": [{"key": "mesos.overlay.group", "value": "200"}]}}, 200),
+])
+def test_the_group_of_a_mesos_task(network_info, group):
+    assert plugin.container_group(config(network_info)) == group
+
+
+@pytest.mark.parametrize("network_info, message", [
+    ({"groups": ["dbb"]}, r"group 'dbb' is neither a number 1-65535 nor a group name of this overlay \(db=200, "
+                          r"dns=100, web=100\)"),
+    ({"groups": ["web", "db"]}, r"a container belongs to one group, not db, web"),
+    ({"groups": ["70000"]}, r"group 70000 is out of range 1-65535"),
+])
+def test_a_group_that_cannot_be_decided_is_an_error(network_info, message):
+    with pytest.raises(plugin.GroupError, match=message):
+        plugin.container_group(config(network_info))
+
+
+def test_addresses_of_a_cni_result_any_version():
+    assert plugin.result_addresses({"ip4": {"ip": "9.0.1.2/25"}, "ip6": {"ip": "fd01:b::1:0:0:2/81"}}) == [
+        "9.0.1.2", "fd01:b::1:0:0:2"]
+    assert plugin.result_addresses({"ips": [{"address": "fd01:b::1:0:0:3/81"}, {"address": "9.0.1.3/25"}]}) == [
+        "9.0.1.3", "fd01:b::1:0:0:3"]
+    assert plugin.result_addresses({}) == []
