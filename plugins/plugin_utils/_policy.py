@@ -239,12 +239,13 @@ def group_table(policy, view, members_dir=MEMBERS_DIR):
     for name in policed:
         overlay = spaces[name]
         chain = chain_name(name)
-        for family, subnet, containers, hosts in (("ip", overlay.get("subnet"), containers4, hosts4),
-                                                   ("ip6", overlay.get("subnet6"), containers6, hosts6)):
+        families = (("ip", overlay.get("subnet"), containers4, hosts4),
+                    ("ip6", overlay.get("subnet6"), containers6, hosts6))
+        for family, subnet, containers, hosts in families:
             if subnet:
                 # Judged where the receiver is: traffic that leaves through the VTEP is the next host's.
-                forward += ['oifname != "%s" %s daddr %s %s saddr %s jump %s' % (vtep, family, subnet, family, space,
-                                                                                chain) for space in containers]
+                forward += ['oifname != "%s" %s daddr %s %s saddr %s jump %s'
+                            % (vtep, family, subnet, family, space, chain) for space in containers]
                 forward += ['oifname != "%s" %s daddr %s %s saddr %s ct direction original jump %s'
                             % (vtep, family, subnet, family, space, chain) for space in hosts]
         rules = []
@@ -268,8 +269,6 @@ def group_table(policy, view, members_dir=MEMBERS_DIR):
                    {"name": "forward", "hook": "type filter hook forward priority filter - 1; policy accept;",
                     "rules": forward}] + chains,
     }
-
-
 
 
 def group_probe_plan(endpoints, host):

@@ -43,8 +43,8 @@ def test_no_policy_is_off():
 
 
 @pytest.mark.parametrize("policy, message", [
-    ({"overlays": {"dcos": {"default": "deny", "rules": [{"from": "web", "to": "db"},
-                                                          {"from": 100, "to": "db", "action": "deny"}]}},
+    ({"overlays": {"dcos": {"default": "deny", "rules": [
+        {"from": "web", "to": "db"}, {"from": 100, "to": "db", "action": "deny"}]}},
       "groups": {"web": 100, "db": 200}},
      r"overlays.dcos.rules\[1\]: .* denies 100 -> 200, which rules\[0\] allows"),
     ({"overlays": {"dcos6": {}}}, r"overlays: 'dcos6' is not an overlay of mesos_overlay_network \(dcos, vxlan-2\)"),
