@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What group policy costs, side by side in one run, on the real kernel (network namespaces).
+
+Run from the repository root as root: .venv/bin/python bench/policy.py
+The namespace cluster of tests/integration/test_group_policy.py (a master and two agents, the
+data plane applied by the boot unit's command, containers attached as Mesos attaches them):
+
+- throughput: iperf3 from a container of group 100 on agent 1 to one of group 100 on agent 2,
+  without a policy (plain VTEPs) and with the demo policy (gbp VTEPs, marks, the nftables
+  table), in alternating rounds; medians;
+- CNI ADD + DEL of a container: the bridge plugin alone against the group plugin around it
+  (medians);
+- the group policy step with many members on an agent: first apply, converged, and a policy
+  change (one chain rewritten), for 100 and 1,000 members.
+Removes every namespace it made, also on failure.
+"""
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+sys.path.insert(0, os.path.join(ROOT, ".collections"))
+
+import test_group_policy as scenario  # noqa: E402  (the integration test's cluster)
+from netns import sh  # noqa: E402
+
+ROUNDS = 5
+CNI_RUNS = 15
+
+
+def iperf(cluster, source, target, seconds=4):
+    server = subprocess.Popen(["ip", "netns", "exec", target["netns"], "iperf3", "-s", "-1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    try:
+        out = sh("iperf3", "-c", target["ip4"], "-t", str(seconds), "-J", netns=source["netns"]).stdout
+    finally:
+        server.wait(timeout=10)
+    return json.loads(out)["end"]["sum_received"]["bits_per_second"] / 1e9
+
+
+def cni_round_trip(cluster, agent, network_info, config_name):
+    durations = []
+    for run in range(CNI_RUNS):
+        name = "bench%d" % run
+        start = time.monotonic()
+        sh("ip", "netns", "add", "mo-it-c-" + name)
+        cluster.containers.append("mo-it-c-" + name)
+        for command in ("ADD", "DEL"):
+            proc = cluster.lab.hosts[agent].run(
+                sys.executable, scenario.TOOL, command, "--config", config_name, "--plugins-dir", cluster.plugins,
+                "--netns", "/run/netns/mo-it-c-" + name, "--container-id", name,
+                "--network-info", json.dumps(network_info), check=False)
+            assert proc.returncode == 0, proc.stderr
+        durations.append(time.monotonic() - start)
+    return statistics.median(durations) * 1000
+
+
+def step_timings(cluster, members):
+    """The group policy step alone (the boot unit's Runner) on agent a2 with ``members`` recorded members."""
+    from ansible_collections.mesos.overlay.plugins.plugin_utils import _policy, _render, _view
+
+    directory = tempfile.mkdtemp(prefix="mo-bench-members-")
+    for index in range(members):
+        with open(os.path.join(directory, "m%d.json" % index), "w") as handle:
+            json.dump({"group": 100 + index % 2 * 100,
+                       "addresses": ["9.%d.%d.%d" % (100 + index // 65536, index // 256 % 256, index % 256),
+                                     "fd01:b::9:%x" % index]}, handle)
+    view = _view.host_view(cluster.allocation, "a2")
+
+    def table(policy):
+        return _render.dataplane(view, {"group_policy": _policy.group_policy(policy, scenario.NETWORK),
+                                        "members_dir": directory})["group_policy"]
+
+    script = ("import json, sys, time, subprocess\n"
+              "sys.path.insert(0, %r)\n"
+              "from ansible_collections.mesos.overlay.plugins.module_utils import _boot\n"
+              "from ansible_collections.mesos.overlay.plugins.module_utils._nftables import GroupPolicy\n"
+              "def run(argv, environ_update=None, data=None):\n"
+              "    p = subprocess.run(argv, input=data, capture_output=True, text=True)\n"
+              "    return p.returncode, p.stdout, p.stderr\n"
+              "for options in json.load(sys.stdin):\n"
+              "    start = time.monotonic()\n"
+              "    result = GroupPolicy(_boot.Runner(_boot._options('group_policy', options), run)).run()\n"
+              "    print(json.dumps([time.monotonic() - start, len(result['changes'])]))\n"
+              % os.path.join(ROOT, ".collections"))
+    sequence = [table({}), table(scenario.DEMO), table(scenario.DEMO), table(scenario.CLOSED), table({})]
+    # Inside the agent's namespace, as the boot unit runs it.
+    out = subprocess.run(["ip", "netns", "exec", cluster.lab.hosts["a2"].netns, sys.executable, "-c", script],
+                         input=json.dumps(sequence), capture_output=True, text=True, check=True).stdout
+    timings = [json.loads(line) for line in out.splitlines()]
+    subprocess.run(["rm", "-rf", directory], check=True)
+    return {"first": timings[1], "converged": timings[2], "change": timings[3], "removed": timings[4]}
+
+
+def main():
+    if os.geteuid() != 0:
+        sys.exit("run as root (network namespaces)")
+    workdir = tempfile.mkdtemp(prefix="mo-bench-policy-")
+    cluster = scenario.Cluster(workdir)
+    try:
+        cluster.apply({})
+        plain = {}
+        plain["web1"] = cluster.add("a1", "web1", {"groups": ["web"]})
+        plain["web2"] = cluster.add("a2", "web2", {"groups": ["web"]})
+        without, with_policy = [], []
+        for _ in range(ROUNDS):
+            cluster.apply({})
+            without.append(iperf(cluster, plain["web1"], plain["web2"]))
+            cluster.apply(scenario.DEMO)
+            # The two containers were attached before the policy: record them as the plugin would have.
+            for agent, name in (("a1", "web1"), ("a2", "web2")):
+                with open(os.path.join(workdir, agent, "members", "cni-%s-eth0.json" % name), "w") as handle:
+                    json.dump({"group": 100, "addresses": [plain[name]["ip4"], plain[name]["ip6"]]}, handle)
+            cluster.apply(scenario.DEMO)
+            with_policy.append(iperf(cluster, plain["web1"], plain["web2"]))
+        print("iperf3 TCP 100 -> 100 across agents, Gbit/s, median of %d alternating rounds:" % ROUNDS)
+        print("  without a policy %.2f   with the demo policy (gbp, marks, nftables) %.2f   ratio %.2f"
+              % (statistics.median(without), statistics.median(with_policy),
+                 statistics.median(with_policy) / statistics.median(without)))
+        print("  rounds without: %s" % ", ".join("%.2f" % value for value in without))
+        print("  rounds with:    %s" % ", ".join("%.2f" % value for value in with_policy))
+
+        config = os.path.join(workdir, "a1", "cni", "dcos.conf")
+        with open(config) as handle:
+            wrapped = json.load(handle)
+        bare_path = os.path.join(workdir, "a1", "cni", "bare.conf")
+        with open(bare_path, "w") as handle:
+            json.dump(dict(wrapped["delegate"], name="dcos", cniVersion=wrapped["cniVersion"]), handle)
+        bare = cni_round_trip(cluster, "a1", {}, bare_path)
+        grouped = cni_round_trip(cluster, "a1", {"groups": ["web"]}, config)
+        print("CNI ADD + DEL of a container (Mesos' isolator stand-in), median of %d, ms:" % CNI_RUNS)
+        print("  bridge plugin alone %.0f   group plugin around it %.0f   difference %.0f"
+              % (bare, grouped, grouped - bare))
+
+        print("group policy step on an agent (the boot unit's code, one nft transaction), s (changes):")
+        for members in (100, 1000):
+            timing = step_timings(cluster, members)
+            print("  %5d members: first %.3f (%d)   converged %.3f (%d)   policy change %.3f (%d)   removed %.3f (%d)"
+                  % (members, timing["first"][0], timing["first"][1], timing["converged"][0],
+                     timing["converged"][1], timing["change"][0], timing["change"][1], timing["removed"][0],
+                     timing["removed"][1]))
+    finally:
+        cluster.close()
+        subprocess.run(["rm", "-rf", workdir], check=False)
+
+
+if __name__ == "__main__":
+    main()
