@@ -63,6 +63,7 @@ def cni_round_trip(cluster, agent, network_info, config_name):
                 "--network-info", json.dumps(network_info), check=False)
             assert proc.returncode == 0, proc.stderr
         durations.append(time.monotonic() - start)
+        sh("ip", "netns", "del", "mo-it-c-" + name)
     return statistics.median(durations) * 1000
 
 

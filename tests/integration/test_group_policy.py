@@ -69,7 +69,8 @@ class Cluster:
             code = handle.read()
         groups_plugin = os.path.join(self.plugins, "mesos-overlay-groups")
         with open(groups_plugin, "w") as handle:
-            handle.write("#!%s\n%s" % (sys.executable, code))
+            # As the agent role writes it.
+            handle.write("#!%s -IS\n%s" % (sys.executable, code))
         os.chmod(groups_plugin, 0o755)
 
     def host_dir(self, name, what):

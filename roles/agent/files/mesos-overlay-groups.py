@@ -27,11 +27,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import http.client
 import ipaddress
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -117,10 +115,12 @@ def leave(members_dir, table, key):
     except (OSError, ValueError):
         return None
     os.unlink(path)
-    for version, members in sorted(_families(record.get("addresses") or []).items()):
-        for address in members:
-            # One element at a time: one already gone (a reconciliation) must not keep the others.
-            _nft("delete element inet %s g%d_%d { %s }\n" % (table, int(record["group"]), version, address))
+    lines = ["delete element inet %s g%d_%d { %s }" % (table, int(record["group"]), version, address)
+             for version, members in sorted(_families(record.get("addresses") or []).items()) for address in members]
+    if lines and _nft("\n".join(lines) + "\n")[0] != 0:
+        # One already gone (a reconciliation removed it) fails the whole transaction: then one at a time.
+        for line in lines:
+            _nft(line + "\n")
     return record
 
 
@@ -221,15 +221,19 @@ def cni_main(stdin):
 # Docker watcher
 # ---------------------------------------------------------------------------------------
 
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path, timeout=None):
-        http.client.HTTPConnection.__init__(self, "localhost", timeout=timeout)
-        self.socket_path = path
+def _unix_connection(path, timeout):
+    """An HTTP connection to Docker's socket. Imported here: a CNI call (every task start) needs
+    none of it, and Python's start-up is most of the plugin's cost."""
+    import http.client
+    import socket
 
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.socket_path)
+    class UnixHTTPConnection(http.client.HTTPConnection):
+        def connect(self):
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(self.timeout)
+            self.sock.connect(path)
+
+    return UnixHTTPConnection("localhost", timeout=timeout)
 
 
 class Docker:
@@ -237,7 +241,7 @@ class Docker:
         self.socket_path = socket_path
 
     def get(self, path):
-        connection = UnixHTTPConnection(self.socket_path, timeout=30)
+        connection = _unix_connection(self.socket_path, timeout=30)
         try:
             connection.request("GET", path)
             response = connection.getresponse()
@@ -253,7 +257,7 @@ class Docker:
     def events(self, since):
         """Network connect and disconnect events, one dict at a time, from ``since`` on."""
         filters = json.dumps({"type": ["network"], "event": ["connect", "disconnect"]})
-        connection = UnixHTTPConnection(self.socket_path, timeout=None)
+        connection = _unix_connection(self.socket_path, timeout=None)
         connection.request("GET", "/events?since=%d&filters=%s" % (since, _quote(filters)))
         response = connection.getresponse()
         if response.status != 200:
@@ -354,6 +358,8 @@ class Watcher:
 
 
 def docker_main(argv):
+    from http.client import HTTPException
+
     def log(line):
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
@@ -369,7 +375,7 @@ def docker_main(argv):
                 return 0
             log("following Docker's events for %s" % ", ".join(sorted(watcher.networks)))
             watcher.follow()
-        except (OSError, ValueError, http.client.HTTPException) as exc:
+        except (OSError, ValueError, HTTPException) as exc:
             # Docker restarting: reconcile again once it answers.
             log("docker: %s; again in 2 s" % exc)
             time.sleep(2)
