@@ -115,7 +115,7 @@ def main():
         plain["web1"] = cluster.add("a1", "web1", {"groups": ["web"]})
         plain["web2"] = cluster.add("a2", "web2", {"groups": ["web"]})
         without, with_policy = [], []
-        for _ in range(ROUNDS):
+        for _round in range(ROUNDS):
             cluster.apply({})
             without.append(iperf(cluster, plain["web1"], plain["web2"]))
             cluster.apply(scenario.DEMO)
