@@ -156,6 +156,12 @@ def group_policy(policy, network):
             raise _field_error(FIELD + ".overlays", name, "is not an overlay of mesos_overlay_network (%s)"
                                % ", ".join(overlay_names))
         overlays[name] = _overlay_policy("%s.overlays.%s" % (FIELD, name), overlays_value[name], names)
+    chains = {}
+    for name in overlays:
+        if chain_name(name) in chains:
+            raise _field_error(FIELD + ".overlays", name, "and %r name the same nftables chain %s: give one of them "
+                               "no policy or another name" % (chains[chain_name(name)], chain_name(name)))
+        chains[chain_name(name)] = name
     numbers = set(names.values())
     for overlay in overlays.values():
         for rule in overlay["rules"]:

@@ -175,3 +175,10 @@ def test_the_probe_plan_and_its_loop_results_make_the_matrix():
     results = [{"item": entry, "rc": 0 if verdict(policy, "dcos", entry["from"], entry["to"]) == "allow" else 1}
                for entry in plan] + [{"item": {}, "skipped": True}]
     assert group_report(results, policy)["broken"] == []
+
+
+def test_two_overlays_whose_chains_would_share_a_name_are_refused():
+    network = dict(NETWORK, overlays=[{"name": "a-b", "subnet": "10.0.0.0/16", "prefix": 24},
+                                      {"name": "a.b", "subnet": "10.1.0.0/16", "prefix": 24}])
+    with pytest.raises(AllocationError, match=r"overlays: 'a.b' and 'a-b' name the same nftables chain to_a_b"):
+        group_policy({"overlays": {"a-b": {}, "a.b": {}}}, network)
