@@ -43,8 +43,8 @@ def dcos_state(state):
     network = dict(state["network"], overlays=[{k: v for k, v in o.items() if v is not None}
                                                for o in state["network"]["overlays"]])
     agents = []
-    for name in sorted(state["agents"], reverse=True):
-        entry = state["agents"][name]
+    for name in sorted(state["members"], reverse=True):
+        entry = state["members"][name]
         vxlan = {"vni": 1024, "vtep_name": "vtep1024", "vtep_ip": entry["vtep"]["ip"], "vtep_ip6": entry["vtep"]["ip6"],
                  "vtep_mac": entry["vtep"]["mac"]}
         agents.append({"ip": entry["ip"], "overlays": [
@@ -87,7 +87,7 @@ def main():
     t_small = best_of(args.repeat, lambda: allocate(NETWORK, small))
     t_large = best_of(args.repeat, lambda: allocate(NETWORK, large))
     result = allocate(NETWORK, large)
-    assert len(result["agents"]) == 100000
+    assert len(result["members"]) == 100000
     print("allocate 10,000 agents, 2 dual-stack overlays:  %.3f s" % t_small)
     print("allocate 100,000 agents, 2 dual-stack overlays: %.3f s" % t_large)
     state = allocate(NETWORK, small)

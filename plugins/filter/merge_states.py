@@ -45,7 +45,7 @@ _value:
   type: dict
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import merge_states as _merge
+from ansible_collections.mesos.overlay.plugins.plugin_utils._state import merge_states as _merge
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
 
 

@@ -27,7 +27,7 @@ options:
 EXAMPLES = r"""
 - name: The VTEP address of agent-1 as saved on the first master
   ansible.builtin.debug:
-    msg: "{{ (state_file.content | b64decode | from_json | mesos.overlay.saved_allocation).agents['agent-1'].vtep.ip }}"
+    msg: "{{ (state_file.content | b64decode | from_json | mesos.overlay.saved_allocation).members['agent-1'].vtep.ip }}"
 """
 
 RETURN = r"""
@@ -37,12 +37,12 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import saved_allocation as _saved_allocation
 
 
 @reported("saved_allocation")
 def saved_allocation(state):
-    return as_allocation(state)
+    return _saved_allocation(state)
 
 
 class FilterModule(object):

@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - depends on the host
         pass
 
 
-__all__ = ("DockerProblem", "NotFound", "connect", "ipam_config")
+__all__ = ("DockerException", "DockerProblem", "NotFound", "connect", "ipam_config")
 
 
 class DockerProblem(Exception):

@@ -20,6 +20,7 @@ import pwd
 import stat
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
+from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError
 
 
 def _mode(value, where):
@@ -59,11 +60,12 @@ def _read(path):
 class Files:
     """What the files module runs: ``module.params['files']`` made so, or planned in check mode."""
 
-    def __init__(self, module):
-        self.module = module
+    def __init__(self, params, host):
+        self.host = host
+        self.params = params
         self.skipped = []
-        self.entries = module.params["files"]
-        self.directory_mode = _mode(module.params["directory_mode"], "directory_mode")
+        self.entries = params["files"]
+        self.directory_mode = _mode(params["directory_mode"], "directory_mode")
 
     def _wanted(self, entry, index):
         where = "files[%d] (%s)" % (index, entry.get("path"))
@@ -154,7 +156,7 @@ class Files:
     def contents(self):
         """{path: text or None} of the paths in ``read``: what a caller computes its files from."""
         result = {}
-        for path in self.module.params.get("read") or []:
+        for path in self.params.get("read") or []:
             if not os.path.isabs(path):
                 raise ParameterError("read: %r is not an absolute path" % path)
             result[path] = _read(path)[0] if os.path.lexists(path) else None
@@ -163,14 +165,14 @@ class Files:
     def run(self):
         contents = self.contents()
         plan, texts = self.plan()
-        if plan and not self.module.check_mode:
+        if plan and not self.host.check_mode:
             try:
                 self.apply(plan)
             except (IOError, OSError) as exc:
-                self.module.fail_json(msg="writing the files failed: %s" % exc, changes=plan.as_result())
+                raise HostError("writing the files failed: %s" % exc, changes=plan.as_result())
         result = {"changed": bool(plan), "changes": plan.as_result(), "skipped_paths": self.skipped,
                   "contents": contents}
-        if self.module._diff:
+        if self.host.diff:
             result["diff"] = [{"before": before, "after": after, "before_header": path, "after_header": path}
                               for path, (before, after) in texts.items()]
             for change in plan.changes:

@@ -19,6 +19,7 @@ import json
 import re
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, argv_text
+from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError
 
 MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 # The route protocol number that marks the routes mesos.overlay owns (see vxlan_peers docs):
@@ -76,22 +77,22 @@ WRITE = "@write"
 class IPRoute:
     """Reads the host through iproute2's JSON and applies a module's plan.
 
-    Every read and command goes through ``module.run_command`` with argv lists and the locale
+    Every read and command goes through ``Host.run`` with argv lists and the locale
     pinned; files under /proc/sys through ``read_text``/``write_text``. Unit tests replace
     these with recorded answers.
     """
 
-    def __init__(self, module):
-        self.module = module
-        self.ip = module.get_bin_path("ip", required=True)
-        self.bridge = module.get_bin_path("bridge", required=True)
+    def __init__(self, host):
+        self.host = host
+        self.ip = host.require("ip", "the iproute2 package")
+        self.bridge = host.require("bridge", "the iproute2 package")
         self.environ = {"LC_ALL": "C", "LANG": "C"}
 
     def _run(self, argv, check=True):
-        rc, out, err = self.module.run_command(argv, environ_update=self.environ)
+        rc, out, err = self.host.run(argv, env=self.environ)
         if check and rc != 0:
-            self.module.fail_json(msg="%s failed: %s" % (argv_text(argv), (err or out).strip()),
-                                  rc=rc, stdout=out, stderr=err, cmd=argv)
+            raise HostError("%s failed: %s" % (argv_text(argv), (err or out).strip()),
+                            rc=rc, stdout=out, stderr=err, cmd=argv)
         return rc, out, err
 
     def query(self, argv, missing_ok=False):
@@ -102,7 +103,7 @@ class IPRoute:
         try:
             return json.loads(out) if out.strip() else []
         except ValueError as exc:
-            self.module.fail_json(msg="could not read the JSON of %s: %s" % (argv_text(argv), exc))
+            raise HostError("could not read the JSON of %s: %s" % (argv_text(argv), exc))
 
     @staticmethod
     def read_text(path):
@@ -127,7 +128,7 @@ class IPRoute:
                 try:
                     self.write_text(argv[1], argv[2])
                 except (IOError, OSError) as exc:
-                    self.module.fail_json(msg="could not write %s: %s (is /proc/sys read-only?)" % (argv[1], exc))
+                    raise HostError("could not write %s: %s (is /proc/sys read-only?)" % (argv[1], exc))
             elif len(group) == 1:
                 self._run(group[0])
             else:
@@ -154,18 +155,18 @@ class IPRoute:
         first line that fails and names it (``Command failed -:N``), which maps back to the plan."""
         binary = group[0][0]
         lines = [" ".join(str(part) for part in argv[1:]) for argv in group]
-        rc, out, err = self.module.run_command([binary, "-batch", "-"], environ_update=self.environ,
+        rc, out, err = self.host.run([binary, "-batch", "-"], env=self.environ,
                                                data="\n".join(lines) + "\n")
         if rc == 0:
             return
         failed = re.search(r"Command failed -:(\d+)", err or "")
         if failed and 1 <= int(failed.group(1)) <= len(group):
             argv = group[int(failed.group(1)) - 1]
-            self.module.fail_json(msg="%s failed: %s" % (argv_text(argv), (err or out).strip()),
-                                  rc=rc, stdout=out, stderr=err, cmd=argv)
-        self.module.fail_json(msg="%s -batch - failed on one of %d commands (%s ... %s): %s"
-                              % (binary, len(group), argv_text(group[0]), argv_text(group[-1]),
-                                 (err or out).strip()), rc=rc, stdout=out, stderr=err)
+            raise HostError("%s failed: %s" % (argv_text(argv), (err or out).strip()),
+                            rc=rc, stdout=out, stderr=err, cmd=argv)
+        raise HostError("%s -batch - failed on one of %d commands (%s ... %s): %s"
+                        % (binary, len(group), argv_text(group[0]), argv_text(group[-1]),
+                           (err or out).strip()), rc=rc, stdout=out, stderr=err)
 
     # -- reads ---------------------------------------------------------------------------
 

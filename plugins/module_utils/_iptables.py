@@ -14,14 +14,46 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import re
 import shlex
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
+from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError
 
 TABLES = ("filter", "nat", "mangle", "raw")
 FAMILIES = {4: ("iptables-save", "iptables-restore"), 6: ("ip6tables-save", "ip6tables-restore")}
 CHAIN_RE = re.compile(r"^[A-Za-z0-9_.-]{1,28}$")
+
+
+# The overlay's chains' rules, built here only (the controller calls these with data), written
+# the way iptables-save prints them so that a converged host compares equal.
+def accept_sources(addresses):
+    """The VXLAN chain: each of ``addresses`` (members' underlay IPv4) accepted, anyone else dropped."""
+    ordered = sorted(set(addresses), key=ipaddress.ip_address)
+    return ["-s %s/32 -j ACCEPT" % address for address in ordered] + ["-j DROP"]
+
+
+def forward_rules(subnets):
+    """The forward chain: traffic from and to each of ``subnets`` (one family) accepted."""
+    rules = []
+    for subnet in subnets:
+        rules += ["-s %s -j ACCEPT" % subnet, "-d %s -j ACCEPT" % subnet]
+    return rules
+
+
+def nat_rules(subnets, internal):
+    """The NAT chain: traffic of ``subnets`` to the ``internal`` address spaces left alone, the rest masqueraded."""
+    rules = []
+    for subnet in subnets:
+        rules += ["-s %s -d %s -j RETURN" % (subnet, space) for space in internal]
+        rules.append("-s %s -j MASQUERADE" % subnet)
+    return rules
+
+
+def udp_port_match(port):
+    """The match of a jump that takes only the VXLAN port's packets."""
+    return "-p udp -m udp --dport %d" % int(port)
 
 
 def normalize_rule(text):
@@ -170,18 +202,17 @@ class FirewallChain:
 class FirewallChainModule:
     """Reads each family's table, plans, then applies one restore transaction per family."""
 
-    def __init__(self, module):
-        self.module = module
-        params = module.params
+    def __init__(self, params, host):
+        self.host = host
         self.chain = FirewallChain(params["name"], params["table"], params["rules"], params["rules6"],
                                    params["jumps"], state=params["state"], legacy_comment=params["purge_comment"])
 
     def read(self, family):
         """The table's chains, or None when the family's tools or kernel support are missing."""
-        save = self.module.get_bin_path(FAMILIES[family][0])
+        save = self.host.which(FAMILIES[family][0])
         if save is None:
             return None
-        rc, out, err = self.module.run_command([save, "-t", self.chain.table], environ_update={"LC_ALL": "C"})
+        rc, out, err = self.host.run([save, "-t", self.chain.table], env={"LC_ALL": "C"})
         if rc != 0:
             return None
         return parse_save(out, self.chain.table)
@@ -201,17 +232,17 @@ class FirewallChainModule:
             plan.changes += family_plan.changes
             if script:
                 scripts["ipv%d" % family] = script
-        if scripts and not self.module.check_mode:
+        if scripts and not self.host.check_mode:
             for family in (4, 6):
                 script = scripts.get("ipv%d" % family)
                 if script:
-                    restore = self.module.get_bin_path(FAMILIES[family][1], required=True)
-                    rc, out, err = self.module.run_command([restore, "-w", "--noflush"], data=script,
-                                                           binary_data=True, environ_update={"LC_ALL": "C"})
+                    restore = self.host.require(FAMILIES[family][1])
+                    rc, out, err = self.host.run([restore, "-w", "--noflush"], data=script,
+                                                           env={"LC_ALL": "C"})
                     if rc != 0:
-                        self.module.fail_json(msg="%s refused the change of %s: %s" % (
+                        raise HostError("%s refused the change of %s: %s" % (
                             FAMILIES[family][1], self.chain.name, (err or out).strip()), script=script)
         result = {"changed": bool(plan), "changes": plan.as_result(), "scripts": scripts}
-        if self.module._diff:
+        if self.host.diff:
             result["diff"] = plan.diff("%s %s" % (self.chain.table, self.chain.name))
         return result

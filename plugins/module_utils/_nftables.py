@@ -22,10 +22,83 @@ import json
 import os
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
+    GROUP_MARK_MASK, group_mark, group_set, policy_chain)
+
+# Where the chains hook in: marking before anything else; judging before iptables' filter
+# chains, so that a denied flow never reaches them.
+PREROUTING_HOOK = "type filter hook prerouting priority mangle; policy accept;"
+FORWARD_HOOK = "type filter hook forward priority filter - 1; policy accept;"
+FAMILIES = (("ip", 4), ("ip6", 6))
 
 
-def set_name(number, version):
-    return "g%d_%d" % (number, version)
+def address_type(version):
+    return "ipv4_addr" if int(version) == 4 else "ipv6_addr"
+
+
+def policy_chains(params):
+    """The table's chains, ``[{name, hook, rules}]``, from the policy as data (see the plane's
+    ``group_policy`` options), with rules written as ``nft list`` prints them.
+
+    ``prerouting`` marks each group member's packets with its group; ``forward`` sends traffic
+    from the overlays' address spaces to a local container of a policed overlay to that
+    overlay's chain (traffic leaving through the VTEP is the next host's to judge; hosts are
+    judged only on the flows they open), which accepts or drops by (mark, receiver's set) per
+    direction and ends with the overlay's default.
+    """
+    marking = []
+    for number in params["groups"]:
+        for family, version in FAMILIES:
+            marking.append("%s saddr @%s meta mark set %s" % (family, group_set(number, version), group_mark(number)))
+    forward, judging = [], []
+    vtep = params["vtep"]
+    for overlay in params["overlays"]:
+        chain = policy_chain(overlay["name"])
+        for family, version in FAMILIES:
+            subnet = overlay.get("subnet" if version == 4 else "subnet6")
+            if not subnet:
+                continue
+            forward += ['oifname != "%s" %s daddr %s %s saddr %s jump %s' % (vtep, family, subnet, family, space, chain)
+                        for space in params["containers%d" % version]]
+            forward += ['oifname != "%s" %s daddr %s %s saddr %s ct direction original jump %s'
+                        % (vtep, family, subnet, family, space, chain) for space in params["hosts%d" % version]]
+        rules = []
+        for rule in overlay["rules"]:
+            word = "accept" if rule["action"] == "allow" else "drop"
+            for direction, sender, receiver in (("original", rule["from"], rule["to"]),
+                                                ("reply", rule["to"], rule["from"])):
+                for family, version in FAMILIES:
+                    rules.append("ct direction %s meta mark & 0x%08x == %s %s daddr @%s %s"
+                                 % (direction, GROUP_MARK_MASK, group_mark(sender), family,
+                                    group_set(receiver, version), word))
+        rules.append("accept" if overlay["default"] == "allow" else "drop")
+        judging.append({"name": chain, "hook": None, "rules": rules})
+    return [{"name": "prerouting", "hook": PREROUTING_HOOK, "rules": marking},
+            {"name": "forward", "hook": FORWARD_HOOK, "rules": forward}] + judging
+
+
+def join_script(table, number, addresses):
+    """The nft script that adds ``addresses`` to the sets of group ``number`` (made when missing)."""
+    lines = ["add table inet %s" % table]
+    for version, members in sorted(by_version(addresses).items()):
+        name = group_set(number, version)
+        lines.append("add set inet %s %s { type %s; }" % (table, name, address_type(version)))
+        lines.append("add element inet %s %s { %s }" % (table, name, ", ".join(members)))
+    return "\n".join(lines) + "\n"
+
+
+def leave_lines(table, number, addresses):
+    """The nft lines that remove ``addresses`` from the sets of group ``number``, one per address."""
+    return ["delete element inet %s %s { %s }" % (table, group_set(number, version), address)
+            for version, members in sorted(by_version(addresses).items()) for address in members]
+
+
+def by_version(addresses):
+    """{4: [...], 6: [...]} of address texts."""
+    result = {}
+    for address in addresses:
+        result.setdefault(ipaddress.ip_address(address).version, []).append(address)
+    return result
 
 
 def parse_listing(text):
@@ -86,16 +159,16 @@ def read_members(directory, warn=None):
                 warn("group_policy: %s is not a member record (%s): ignored" % (path, exc))
             continue
         for address in addresses:
-            members.setdefault(set_name(number, address.version), set()).add(str(address))
+            members.setdefault(group_set(number, address.version), set()).add(str(address))
     return {key: sorted(value, key=ipaddress.ip_address) for key, value in members.items()}
 
 
 class GroupPolicy:
-    """The dataplane module's ``group_policy`` step (options as the group_table filter gives them)."""
+    """The dataplane's ``group_policy`` step (options: the plane's ``group_policy``, the policy as data)."""
 
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
+    def __init__(self, params, host):
+        self.host = host
+        self.params = params
         self.table = self.params["table"]
         self.nft = None
 
@@ -104,17 +177,19 @@ class GroupPolicy:
             raise ParameterError("group_policy.state: %r must be present or absent" % self.params["state"])
         if not self.table or not self.table.replace("_", "").isalnum():
             raise ParameterError("group_policy.table: %r is not an nftables table name" % self.table)
-        for chain in self.params["chains"]:
-            if not isinstance(chain, dict) or not chain.get("name") or not isinstance(chain.get("rules"), list):
-                raise ParameterError("group_policy.chains: %r is not {name, hook, rules}" % (chain,))
+        for overlay in self.params["overlays"]:
+            if not isinstance(overlay, dict) or not overlay.get("name") or not isinstance(overlay.get("rules"), list) \
+                    or overlay.get("default") not in ("allow", "deny"):
+                raise ParameterError("group_policy.overlays: %r is not {name, subnet, subnet6, default, rules}"
+                                     % (overlay,))
         for number in self.params["groups"]:
             if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 65535:
                 raise ParameterError("group_policy.groups: %r is not a group number 1-65535" % (number,))
 
     def read(self):
         """The table as it is (None when there is none)."""
-        rc, out, err = self.module.run_command([self.nft, "list", "table", "inet", self.table],
-                                               environ_update={"LC_ALL": "C"})
+        rc, out, err = self.host.run([self.nft, "list", "table", "inet", self.table],
+                                               env={"LC_ALL": "C"})
         if rc != 0:
             if "No such file or directory" in err or "does not exist" in err:
                 return None
@@ -123,6 +198,7 @@ class GroupPolicy:
 
     def plan(self, have, members):
         plan = Plan()
+        chains = policy_chains(self.params) if self.params["state"] == "present" else []
         prefix = "inet %s" % self.table
         if self.params["state"] == "absent":
             if have is not None:
@@ -131,16 +207,16 @@ class GroupPolicy:
                          commands=["delete table %s" % prefix])
             return plan
         if have is None:
-            plan.add("table", self.table, None, [chain["name"] for chain in self.params["chains"]],
+            plan.add("table", self.table, None, [chain["name"] for chain in chains],
                      commands=["add table %s" % prefix])
             have = {"chains": {}, "sets": {}}
         wanted_sets = set(members)
         for number in self.params["groups"]:
-            wanted_sets.update((set_name(number, 4), set_name(number, 6)))
+            wanted_sets.update((group_set(number, 4), group_set(number, 6)))
         for name in sorted(wanted_sets - set(have["sets"])):
-            family = "ipv4_addr" if name.endswith("_4") else "ipv6_addr"
+            family = address_type(name[-1])
             plan.add("set", name, None, family, commands=["add set %s %s { type %s; }" % (prefix, name, family)])
-        wanted_chains = {chain["name"]: chain for chain in self.params["chains"]}
+        wanted_chains = {chain["name"]: chain for chain in chains}
         # Every chain exists before any rule jumps to it; stale chains go after the rules that jump.
         rules_now = {}
         for name, chain in wanted_chains.items():
@@ -180,7 +256,7 @@ class GroupPolicy:
 
     def run(self):
         self.validate()
-        self.nft = self.module.get_bin_path("nft")
+        self.nft = self.host.which("nft")
         if self.nft is None:
             if self.params["state"] == "present":
                 raise ParameterError("group_policy: nft is not installed (Debian and Ubuntu: the nftables package); "
@@ -188,17 +264,17 @@ class GroupPolicy:
             # Without nft no table of ours can exist: nothing to remove.
             return {"changed": False, "changes": [], "table": self.table, "commands": []}
         have = self.read()
-        members = read_members(self.params["members_dir"], warn=self.module.warn) \
+        members = read_members(self.params["members_dir"], warn=self.host.warn) \
             if self.params["state"] == "present" else {}
         plan = self.plan(have, members)
         script = "\n".join(plan.commands()) + "\n"
-        if plan and not self.module.check_mode:
-            rc, out, err = self.module.run_command([self.nft, "-f", "-"], data=script)
+        if plan and not self.host.check_mode:
+            rc, out, err = self.host.run([self.nft, "-f", "-"], data=script)
             if rc != 0:
                 raise ParameterError("group_policy: nft refused the change (nothing was applied: one transaction): "
                                      "%s" % err.strip())
         result = {"changed": bool(plan), "changes": plan.as_result(), "table": self.table,
                   "commands": plan.commands()}
-        if self.module._diff:
+        if self.host.diff:
             result["diff"] = plan.diff("nftables table inet %s" % self.table)
         return result

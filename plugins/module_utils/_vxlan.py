@@ -5,8 +5,7 @@
 """Private helper of mesos.overlay: the VTEP and its peers, read, planned, then applied.
 
 The logic of the vxlan_link and vxlan_peers modules, and of the unit that restores the data
-plane at boot: ``module`` is an AnsibleModule, or the boot runner of ``_boot`` (same methods:
-``params``, ``check_mode``, ``_diff``, ``run_command``, ``get_bin_path``, ``fail_json``).
+plane at boot: each step takes its options and a ``_host.Host``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan, argv_text
+from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError
 from ansible_collections.mesos.overlay.plugins.module_utils._iproute import (
     ROUTE_PROTOCOL, WRITE, IPRoute, normalize_mac, parse_address, parse_interface, parse_network)
 
@@ -25,10 +25,10 @@ FIXED = ("vni", "port", "local", "dev", "gbp")
 class VxlanLink:
     """Reads the device, plans what differs from the options, then applies the plan."""
 
-    def __init__(self, module, iproute=None):
-        self.module = module
-        self.params = module.params
-        self.iproute = iproute or IPRoute(module)
+    def __init__(self, params, host, iproute=None):
+        self.host = host
+        self.params = params
+        self.iproute = iproute or IPRoute(host)
         self.name = self.params["name"]
 
     def validate(self):
@@ -170,7 +170,7 @@ class VxlanLink:
         self.validate()
         before = self.current()
         plan = self.plan(before)
-        check = self.module.check_mode
+        check = self.host.check_mode
         if plan and not check:
             self.iproute.apply(plan.commands())
         if self.params["state"] == "absent":
@@ -180,7 +180,7 @@ class VxlanLink:
         else:
             after = self.current()
             if after is None:
-                self.module.fail_json(msg="%s vanished after it was configured" % self.name)
+                raise HostError("%s vanished after it was configured" % self.name)
         result = {
             "changed": bool(plan),
             "recreated": any(c.kind == "device" and c.action == "change" for c in plan.changes),
@@ -188,7 +188,7 @@ class VxlanLink:
             "commands": [argv_text(argv) for argv in plan.commands()],
             "device": after if self.params["state"] == "present" else {},
         }
-        if self.module._diff:
+        if self.host.diff:
             result["diff"] = plan.diff(self.name, before or {}, after or {})
         return result
 
@@ -215,10 +215,10 @@ def _bare_address(option, value, version):
 class VxlanPeers:
     """Reads the device's neighbour, forwarding and owned route entries, plans, then applies."""
 
-    def __init__(self, module, iproute=None):
-        self.module = module
-        self.params = module.params
-        self.iproute = iproute or IPRoute(module)
+    def __init__(self, params, host, iproute=None):
+        self.host = host
+        self.params = params
+        self.iproute = iproute or IPRoute(host)
         self.device = self.params["device"]
 
     def desired(self, own_addresses):
@@ -312,18 +312,18 @@ class VxlanPeers:
 
     def run(self):
         own, have, extra = self.current()
-        if own is None and not self.module.check_mode:
+        if own is None and not self.host.check_mode:
             raise ParameterError("device: %r: there is no such device on this host (create it with "
                                  "mesos.overlay.vxlan_link first)" % self.device)
         wanted = self.desired(own or set())
         plan = self.plan(have, extra, wanted)
-        if plan and not self.module.check_mode:
+        if plan and not self.host.check_mode:
             self.iproute.apply(plan.commands())
         result = {
             "changed": bool(plan),
             "changes": plan.as_result(),
             "commands": [argv_text(argv) for argv in plan.commands()],
         }
-        if self.module._diff:
+        if self.host.diff:
             result["diff"] = plan.diff(self.device)
         return result

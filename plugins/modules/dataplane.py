@@ -148,8 +148,9 @@ group_policy:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mesos.overlay.plugins.module_utils._boot import DataPlane, Failure
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import PLANE_PATH, DataPlane
+from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError, ModuleHost, fail_module
 
 
 def main():
@@ -164,14 +165,14 @@ def main():
                 underlay_ip=dict(type="str", required=True),
                 subnets=dict(type="list", elements="str", default=[]),
             )),
-            path=dict(type="path", default="/etc/mesos-overlay/dataplane.json"),
+            path=dict(type="path", default=PLANE_PATH),
         ),
         supports_check_mode=True,
     )
     try:
-        result = DataPlane(module).run()
-    except (ParameterError, Failure) as exc:
-        module.fail_json(msg=str(exc))
+        result = DataPlane(module.params, ModuleHost(module)).run()
+    except (ParameterError, HostError) as exc:
+        fail_module(module, exc)
     module.exit_json(**result)
 
 

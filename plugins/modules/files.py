@@ -126,6 +126,7 @@ skipped_paths:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError, ModuleHost, fail_module
 from ansible_collections.mesos.overlay.plugins.module_utils._files import Files
 
 
@@ -147,9 +148,9 @@ def main():
         supports_check_mode=True,
     )
     try:
-        result = Files(module).run()
-    except ParameterError as exc:
-        module.fail_json(msg=str(exc))
+        result = Files(module.params, ModuleHost(module)).run()
+    except (ParameterError, HostError) as exc:
+        fail_module(module, exc)
     module.exit_json(**result)
 
 

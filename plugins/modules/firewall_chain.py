@@ -133,6 +133,7 @@ scripts:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError, ModuleHost, fail_module
 from ansible_collections.mesos.overlay.plugins.module_utils._iptables import FirewallChainModule
 
 
@@ -155,9 +156,9 @@ def main():
         supports_check_mode=True,
     )
     try:
-        result = FirewallChainModule(module).run()
-    except ParameterError as exc:
-        module.fail_json(msg=str(exc))
+        result = FirewallChainModule(module.params, ModuleHost(module)).run()
+    except (ParameterError, HostError) as exc:
+        fail_module(module, exc)
     module.exit_json(**result)
 
 

@@ -149,6 +149,7 @@ commands:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError, ModuleHost, fail_module
 from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanLink
 
 
@@ -170,9 +171,9 @@ def main():
         supports_check_mode=True,
     )
     try:
-        result = VxlanLink(module).run()
-    except ParameterError as exc:
-        module.fail_json(msg=str(exc))
+        result = VxlanLink(module.params, ModuleHost(module)).run()
+    except (ParameterError, HostError) as exc:
+        fail_module(module, exc)
     module.exit_json(**result)
 
 

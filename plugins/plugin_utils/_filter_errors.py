@@ -14,7 +14,7 @@ import functools
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError
+from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import AllocationError
 
 
 def reported(name):

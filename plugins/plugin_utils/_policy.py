@@ -31,36 +31,29 @@ __metaclass__ = type
 import ipaddress
 import re
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import Network, _field_error
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import MEMBERS_DIR, policy_chain
+from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import field_error
+from ansible_collections.mesos.overlay.plugins.plugin_utils._network import Network
 
 FIELD = "mesos_overlay_group_policy"
-# The Docker container label and the Mesos network label that name a container's group.
-GROUP_LABEL = "mesos.overlay.group"
 ACTIONS = ("allow", "deny")
 MAX_GROUP = 65535
-# The nftables table of the policy, and where a host keeps who is a member of which group
-# (one file per container and network: the CNI plugin and the Docker watcher write them; the
-# dataplane module puts every recorded address into its group's set).
-TABLE = "mesos_overlay"
-MEMBERS_DIR = "/run/mesos-overlay/groups"
-# The group rides in the low 16 bits of the packet mark: VXLAN GBP carries 16 bits.
-MARK_MASK = 0xFFFF
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
 
 def _group_number(field, value, names):
     """A group given as a number (1-65535) or as a name of the groups map."""
     if isinstance(value, bool):
-        raise _field_error(field, value, "is not a group (a number 1-%d or a name of %s.groups)" % (MAX_GROUP, FIELD))
+        raise field_error(field, value, "is not a group (a number 1-%d or a name of %s.groups)" % (MAX_GROUP, FIELD))
     if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
         number = int(value)
         if not 1 <= number <= MAX_GROUP:
-            raise _field_error(field, value, "is out of range 1-%d (0 is a container without a group)" % MAX_GROUP)
+            raise field_error(field, value, "is out of range 1-%d (0 is a container without a group)" % MAX_GROUP)
         return number
     if isinstance(value, str) and value in names:
         return names[value]
     known = ", ".join("%s=%d" % item for item in sorted(names.items())) or "none defined"
-    raise _field_error(field, value, "is not a group number 1-%d nor a name of %s.groups (%s)"
+    raise field_error(field, value, "is not a group number 1-%d nor a name of %s.groups (%s)"
                        % (MAX_GROUP, FIELD, known))
 
 
@@ -69,53 +62,53 @@ def _names(value):
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
-        raise _field_error(field, value, "is not a dictionary of group names to numbers")
+        raise field_error(field, value, "is not a dictionary of group names to numbers")
     names = {}
     for name, number in value.items():
         if not isinstance(name, str) or not _NAME_RE.match(name):
-            raise _field_error(field, name, "is not a group name (a letter, then letters, digits, '_', '.', '-')")
+            raise field_error(field, name, "is not a group name (a letter, then letters, digits, '_', '.', '-')")
         if isinstance(number, bool) or not isinstance(number, int) and not (
                 isinstance(number, str) and number.isdigit()):
-            raise _field_error("%s.%s" % (field, name), number, "is not a group number 1-%d" % MAX_GROUP)
+            raise field_error("%s.%s" % (field, name), number, "is not a group number 1-%d" % MAX_GROUP)
         if not 1 <= int(number) <= MAX_GROUP:
-            raise _field_error("%s.%s" % (field, name), number, "is out of range 1-%d" % MAX_GROUP)
+            raise field_error("%s.%s" % (field, name), number, "is out of range 1-%d" % MAX_GROUP)
         names[name] = int(number)
     return names
 
 
 def _overlay_policy(field, value, names):
     if not isinstance(value, dict):
-        raise _field_error(field, value, "is not a dictionary with default and rules")
+        raise field_error(field, value, "is not a dictionary with default and rules")
     unknown = sorted(set(value) - {"default", "rules"})
     if unknown:
-        raise _field_error(field, unknown, "are not keys of an overlay's policy (default, rules)")
+        raise field_error(field, unknown, "are not keys of an overlay's policy (default, rules)")
     default = value.get("default", "allow")
     if default not in ACTIONS:
-        raise _field_error(field + ".default", default, "must be allow or deny")
+        raise field_error(field + ".default", default, "must be allow or deny")
     rules = value.get("rules") or []
     if not isinstance(rules, list):
-        raise _field_error(field + ".rules", rules, "is not a list of {from, to, action}")
+        raise field_error(field + ".rules", rules, "is not a list of {from, to, action}")
     verdicts = {}
     normalized = []
     for position, rule in enumerate(rules):
         rule_field = "%s.rules[%d]" % (field, position)
         if not isinstance(rule, dict):
-            raise _field_error(rule_field, rule, "is not a dictionary {from, to, action}")
+            raise field_error(rule_field, rule, "is not a dictionary {from, to, action}")
         unknown = sorted(set(rule) - {"from", "to", "action"})
         if unknown:
-            raise _field_error(rule_field, unknown, "are not keys of a rule (from, to, action)")
+            raise field_error(rule_field, unknown, "are not keys of a rule (from, to, action)")
         for key in ("from", "to"):
             if key not in rule:
-                raise _field_error(rule_field + "." + key, None, "is required")
+                raise field_error(rule_field + "." + key, None, "is required")
         source = _group_number(rule_field + ".from", rule["from"], names)
         target = _group_number(rule_field + ".to", rule["to"], names)
         action = rule.get("action", "allow")
         if action not in ACTIONS:
-            raise _field_error(rule_field + ".action", action, "must be allow or deny")
+            raise field_error(rule_field + ".action", action, "must be allow or deny")
         pair = (source, target)
         if pair in verdicts and verdicts[pair][0] != action:
             other_action, other_position = verdicts[pair]
-            raise _field_error(rule_field, rule, "%s %d -> %d, which rules[%d] %s: a pair has one verdict"
+            raise field_error(rule_field, rule, "%s %d -> %d, which rules[%d] %s: a pair has one verdict"
                                % ("denies" if action == "deny" else "allows", source, target, other_position,
                                   "allows" if other_action == "allow" else "denies"))
         if pair in verdicts:
@@ -138,30 +131,30 @@ def group_policy(policy, network):
     elif isinstance(network, dict) and isinstance(network.get("overlays"), list):
         overlay_names = [o.get("name") for o in network["overlays"] if isinstance(o, dict)]
     else:
-        raise _field_error("network", network, "is not the overlay network (mesos_overlay_network)")
+        raise field_error("network", network, "is not the overlay network (mesos_overlay_network)")
     if policy in (None, "", {}):
         policy = {}
     if not isinstance(policy, dict):
-        raise _field_error(FIELD, policy, "is not a dictionary with groups and overlays")
+        raise field_error(FIELD, policy, "is not a dictionary with groups and overlays")
     unknown = sorted(set(policy) - {"groups", "overlays"})
     if unknown:
-        raise _field_error(FIELD, unknown, "are not keys of the group policy (groups, overlays)")
+        raise field_error(FIELD, unknown, "are not keys of the group policy (groups, overlays)")
     names = _names(policy.get("groups"))
     overlays_value = policy.get("overlays") or {}
     if not isinstance(overlays_value, dict):
-        raise _field_error(FIELD + ".overlays", overlays_value, "is not a dictionary of overlay names to policies")
+        raise field_error(FIELD + ".overlays", overlays_value, "is not a dictionary of overlay names to policies")
     overlays = {}
     for name in sorted(overlays_value):
         if name not in overlay_names:
-            raise _field_error(FIELD + ".overlays", name, "is not an overlay of mesos_overlay_network (%s)"
+            raise field_error(FIELD + ".overlays", name, "is not an overlay of mesos_overlay_network (%s)"
                                % ", ".join(overlay_names))
         overlays[name] = _overlay_policy("%s.overlays.%s" % (FIELD, name), overlays_value[name], names)
     chains = {}
     for name in overlays:
-        if chain_name(name) in chains:
-            raise _field_error(FIELD + ".overlays", name, "and %r name the same nftables chain %s: give one of them "
-                               "no policy or another name" % (chains[chain_name(name)], chain_name(name)))
-        chains[chain_name(name)] = name
+        if policy_chain(name) in chains:
+            raise field_error(FIELD + ".overlays", name, "and %r name the same nftables chain %s: give one of them "
+                               "no policy or another name" % (chains[policy_chain(name)], policy_chain(name)))
+        chains[policy_chain(name)] = name
     numbers = set(names.values())
     for overlay in overlays.values():
         for rule in overlay["rules"]:
@@ -173,7 +166,7 @@ def group_policy(policy, network):
 def _normalized(policy):
     """A policy as group_policy returns it (what the filters pass on), checked for its shape."""
     if not isinstance(policy, dict) or not isinstance(policy.get("overlays"), dict) or "numbers" not in policy:
-        raise _field_error("policy", policy, "is not a normalised group policy (see the group_policy filter)")
+        raise field_error("policy", policy, "is not a normalised group policy (see the group_policy filter)")
     return policy
 
 
@@ -189,91 +182,42 @@ def verdict(policy, overlay, source, target):
     return rules["default"]
 
 
-def matrix(policy, overlay, groups=None):
-    """The expected verdict of every pair of ``groups`` (numbers; 0 for no group; default: the
-    numbers the policy names and 0) on ``overlay``: ``[{from, to, expected}]``."""
-    policy = _normalized(policy)
-    groups = list(groups if groups is not None else policy["numbers"] + [0])
-    return [{"from": source, "to": target, "expected": verdict(policy, overlay, source, target)}
-            for source in groups for target in groups]
-
-
-def chain_name(overlay):
-    """The chain that judges traffic to one overlay's containers (nftables names: no '-' or '.')."""
-    return "to_" + re.sub(r"[^A-Za-z0-9_]", "_", overlay)
-
-
-def _mark(number):
-    # Written as `nft list` prints it, so that a converged host compares equal.
-    return "0x%08x" % number
-
-
 def group_table(policy, view, members_dir=MEMBERS_DIR):
-    """The nftables table of a host (the dataplane module's ``group_policy`` step).
+    """What the group policy asks of a host's nftables table (the dataplane's ``group_policy``
+    step), as data: the host side (``_nftables.policy_chains``) writes it as nft rules.
 
-    On an agent that carries an overlay with a policy: a set of addresses per group and IP
-    version (``g<N>_4``, ``g<N>_6``: the members on this host, filled from ``members_dir``); a
-    ``prerouting`` chain marking the packets of each group's members with the group; a
-    ``forward`` chain sending traffic from the overlay's address spaces to a local container of
-    a policed overlay to that overlay's chain, which accepts or drops by (mark, set of the
-    receiver) per direction and ends with the default. Masters and agents without a policy:
-    the table is absent. Rules are written as ``nft list`` prints them.
+    On an agent that carries an overlay with a policy: ``state`` present, ``groups`` (the
+    numbers, each with a set of addresses per IP version, filled from ``members_dir``),
+    ``overlays`` (each policed overlay's ``name``, ``subnet``, ``subnet6``, ``default`` and the
+    ``rules`` that differ from the default, ``{from, to, action}`` with numbers), the VTEP
+    device (traffic leaving through it is the next host's to judge), ``containers4``/``6`` (the
+    overlays' address spaces: every flow from them is judged) and ``hosts4``/``6`` (the VTEP
+    subnets: judged when they open a flow). Masters and agents without a policy: absent.
     """
     policy = _normalized(policy)
     view = view if isinstance(view, dict) else {}
     enabled = view.get("enabled") or []
     policed = [name for name in enabled if name in policy["overlays"]] if view.get("role") == "agent" else []
     if not policed:
-        return {"state": "absent", "table": TABLE, "groups": [], "chains": [], "members_dir": members_dir}
+        return {"state": "absent", "members_dir": members_dir}
     network = view["network"]
     spaces = {o["name"]: o for o in network["overlays"]}
-    # Containers' address spaces: every flow from them is judged. Hosts (their VTEP addresses)
-    # are judged when they open a flow; their replies to a container's flow are not (the flow
-    # went to a host, which group policy does not police).
-    containers4 = sorted((o["subnet"] for o in network["overlays"] if o.get("subnet")), key=ipaddress.ip_network)
-    containers6 = sorted((o["subnet6"] for o in network["overlays"] if o.get("subnet6")), key=ipaddress.ip_network)
-    hosts4 = [network["vtep_subnet"]] if network.get("vtep_subnet") else []
-    hosts6 = [network["vtep_subnet6"]] if network.get("vtep_subnet6") else []
-    vtep = view["vtep"]["name"]
-    numbers = policy["numbers"]
-    marking = []
-    for number in numbers:
-        marking.append("ip saddr @g%d_4 meta mark set %s" % (number, _mark(number)))
-        marking.append("ip6 saddr @g%d_6 meta mark set %s" % (number, _mark(number)))
-    forward = []
-    chains = []
+    overlays = []
     for name in policed:
-        overlay = spaces[name]
-        chain = chain_name(name)
-        families = (("ip", overlay.get("subnet"), containers4, hosts4),
-                    ("ip6", overlay.get("subnet6"), containers6, hosts6))
-        for family, subnet, containers, hosts in families:
-            if subnet:
-                # Judged where the receiver is: traffic that leaves through the VTEP is the next host's.
-                forward += ['oifname != "%s" %s daddr %s %s saddr %s jump %s'
-                            % (vtep, family, subnet, family, space, chain) for space in containers]
-                forward += ['oifname != "%s" %s daddr %s %s saddr %s ct direction original jump %s'
-                            % (vtep, family, subnet, family, space, chain) for space in hosts]
-        rules = []
         default = policy["overlays"][name]["default"]
-        for rule in policy["overlays"][name]["rules"]:
-            if rule["action"] == default:
-                continue
-            verdict_word = "accept" if rule["action"] == "allow" else "drop"
-            for direction, sender, receiver in (("original", rule["from"], rule["to"]),
-                                                ("reply", rule["to"], rule["from"])):
-                for family, suffix in (("ip", "4"), ("ip6", "6")):
-                    rules.append("ct direction %s meta mark & 0x%08x == %s %s daddr @g%d_%s %s"
-                                 % (direction, MARK_MASK, _mark(sender), family, receiver, suffix, verdict_word))
-        rules.append("accept" if default == "allow" else "drop")
-        chains.append({"name": chain, "rules": rules})
+        overlays.append({
+            "name": name, "subnet": spaces[name].get("subnet"), "subnet6": spaces[name].get("subnet6"),
+            "default": default,
+            "rules": [dict(rule) for rule in policy["overlays"][name]["rules"] if rule["action"] != default],
+        })
     return {
-        "state": "present", "table": TABLE, "groups": numbers, "members_dir": members_dir,
-        "chains": [{"name": "prerouting", "hook": "type filter hook prerouting priority mangle; policy accept;",
-                    "rules": marking},
-                   # Before the filter chains of iptables: a denied flow never reaches them.
-                   {"name": "forward", "hook": "type filter hook forward priority filter - 1; policy accept;",
-                    "rules": forward}] + chains,
+        "state": "present", "members_dir": members_dir, "groups": list(policy["numbers"]),
+        "vtep": view["vtep"]["name"], "overlays": overlays,
+        "containers4": sorted((o["subnet"] for o in network["overlays"] if o.get("subnet")), key=ipaddress.ip_network),
+        "containers6": sorted((o["subnet6"] for o in network["overlays"] if o.get("subnet6")),
+                              key=ipaddress.ip_network),
+        "hosts4": [network["vtep_subnet"]] if network.get("vtep_subnet") else [],
+        "hosts6": [network["vtep_subnet6"]] if network.get("vtep_subnet6") else [],
     }
 
 
@@ -285,7 +229,7 @@ def group_probe_plan(endpoints, host):
     ``[{argv, overlay, from, to, family, source, target}]``; ``argv`` pings once, waiting one second.
     """
     if not isinstance(endpoints, list) or not all(isinstance(e, dict) for e in endpoints):
-        raise _field_error("endpoints", endpoints, "is not a list of probe containers {host, overlay, group, netns, "
+        raise field_error("endpoints", endpoints, "is not a list of probe containers {host, overlay, group, netns, "
                            "ip4, ip6}")
     plan = []
     for mine in (e for e in endpoints if e.get("host") == host):
@@ -299,5 +243,4 @@ def group_probe_plan(endpoints, host):
     return plan
 
 
-__all__ = ("GROUP_LABEL", "MEMBERS_DIR", "TABLE", "chain_name", "group_policy", "group_probe_plan", "group_table",
-           "matrix", "verdict")
+__all__ = ("group_policy", "group_probe_plan", "group_table", "verdict")

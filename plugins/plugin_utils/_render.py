@@ -14,20 +14,16 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.mesos.overlay.plugins.module_utils._boot import member_rules
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import _field_error, _parse_bool
-from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import GROUP_LABEL, MEMBERS_DIR, TABLE, group_table
+from ansible_collections.mesos.overlay.plugins.module_utils._iptables import (
+    accept_sources, forward_rules, nat_rules, udp_port_match)
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
+    FORWARD_CHAIN, GROUP_LABEL, GROUPS_PLUGIN, LEGACY_COMMENT, MEMBERS_DIR, NAT_CHAIN, NFT_TABLE, VXLAN_CHAIN)
+from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import field_error, parse_bool
+from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_table
 
 # Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (ip4 and ip6 objects); the
 # reference plugins answer in the version the config names.
 CNI_VERSION = "0.2.0"
-# The overlay's own firewall chains (one per concern), jumped to from the built-in chains.
-VXLAN_CHAIN = "MESOS-OVERLAY-VXLAN"
-FORWARD_CHAIN = "MESOS-OVERLAY-FORWARD"
-NAT_CHAIN = "MESOS-OVERLAY-NAT"
-# mesos.overlay 1.0.0 wrote its rules straight into FORWARD and POSTROUTING with comments
-# starting with this text: the chains take them over (they are removed there).
-LEGACY_COMMENT = "mesos-overlay"
 
 # The DC/OS overlay modules as the current dcos-mesos-modules reads them (only when asked).
 MASTER_MANAGER = "com_mesosphere_mesos_OverlayMasterManager"
@@ -38,7 +34,7 @@ MESOS_DEFAULT_ISOLATION = ("posix/cpu", "posix/mem")
 
 def _view(view):
     if not isinstance(view, dict) or "vtep" not in view or "role" not in view:
-        raise _field_error("view", type(view).__name__, "is not a host view (see the host_view filter)")
+        raise field_error("view", type(view).__name__, "is not a host view (see the host_view filter)")
     return view
 
 
@@ -46,9 +42,6 @@ def to_json(data):
     """The text every JSON file of the collection is written as: sorted keys, two spaces, a final newline."""
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
-
-# The CNI plugin the collection installs on agents: a container's group around the real plugin.
-GROUPS_PLUGIN = "mesos-overlay-groups"
 
 
 def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None, group_policy=None):
@@ -67,14 +60,14 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None, group_
     view = _view(view)
     slot = view["overlays"].get(overlay)
     if not slot or not slot.get("mesos_bridge"):
-        raise _field_error("overlay", overlay, "has no Mesos bridge on %s (is it an agent, and does it hold a "
+        raise field_error("overlay", overlay, "has no Mesos bridge on %s (is it an agent, and does it hold a "
                            "slice of this overlay?)" % view["name"])
     try:
         mtu = int(mtu)
     except (TypeError, ValueError):
-        raise _field_error("mtu", mtu, "is not an integer")
+        raise field_error("mtu", mtu, "is not an integer")
     if not 68 <= mtu <= 65535:
-        raise _field_error("mtu", mtu, "is out of range 68-65535")
+        raise field_error("mtu", mtu, "is out of range 68-65535")
     bridge = slot["mesos_bridge"]
     ranges, routes = [], []
     if bridge.get("ip"):
@@ -100,7 +93,7 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None, group_
     if group_policy and overlay in (group_policy.get("overlays") or {}):
         return {"cniVersion": CNI_VERSION, "name": overlay, "type": GROUPS_PLUGIN,
                 "groups": dict(group_policy.get("groups") or {}), "label": GROUP_LABEL,
-                "membersDir": MEMBERS_DIR, "table": TABLE, "delegate": delegate}
+                "membersDir": MEMBERS_DIR, "table": NFT_TABLE, "delegate": delegate}
     return dict(delegate, cniVersion=CNI_VERSION, name=overlay)
 
 
@@ -142,7 +135,7 @@ def _isolation(current, wanted):
     wanted = list(wanted or [])
     for field, items in (("isolation (on the host)", have), ("mesos_overlay_agent_isolation", wanted)):
         if not all(isinstance(item, str) and item and "," not in item for item in items):
-            raise _field_error(field, items, "must be a list of isolator names")
+            raise field_error(field, items, "must be a list of isolator names")
     return ",".join(dict.fromkeys(have + wanted))
 
 
@@ -168,7 +161,7 @@ def mesos_files(view, settings):
 
     def setting(key):
         if settings.get(key) in (None, ""):
-            raise _field_error("settings.%s" % key, settings.get(key), "is required for a %s" % view["role"])
+            raise field_error("settings.%s" % key, settings.get(key), "is required for a %s" % view["role"])
         return settings[key]
 
     role = view["role"]
@@ -182,7 +175,7 @@ def mesos_files(view, settings):
         files[flags_dir + "/network_cni_plugins_dir"] = setting("cni_plugins_dir") + "\n"
         files[flags_dir + "/isolation"] = _isolation(settings.get("isolation"), settings.get("isolators")) + "\n"
     modules_flag = "file://%s\n" % modules_json
-    if not _parse_bool("mesos_overlay_dcos_modules", settings.get("dcos_modules", False)):
+    if not parse_bool("mesos_overlay_dcos_modules", settings.get("dcos_modules", False)):
         # What 2.x and earlier wrote for the 2016 helper modules or for the managers.
         for path in (modules_json, module_config, config_dir + "/overlay-config.json"):
             files[path] = None
@@ -194,7 +187,7 @@ def mesos_files(view, settings):
                                         "network": module_network(view)})
         module = {"name": MASTER_MANAGER, "parameters": [{"key": "master_config", "value": module_config}]}
     else:
-        docker_bridge = _parse_bool("mesos_overlay_docker_networks", settings.get("docker_networks", True))
+        docker_bridge = parse_bool("mesos_overlay_docker_networks", settings.get("docker_networks", True))
         files[module_config] = to_json({
             "master": setting("master_address"),
             "cni_dir": setting("cni_dir"),
@@ -226,17 +219,17 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXL
     try:
         port = int(vxlan_port)
     except (TypeError, ValueError):
-        raise _field_error("vxlan_port", vxlan_port, "is not an integer")
+        raise field_error("vxlan_port", vxlan_port, "is not an integer")
     if not 1 <= port <= 65535:
-        raise _field_error("vxlan_port", vxlan_port, "is out of range 1-65535")
+        raise field_error("vxlan_port", vxlan_port, "is out of range 1-65535")
     chains = [{
         "name": vxlan_chain,
         "table": "filter",
         "state": "present" if vxlan_firewall else "absent",
-        # A view without members (the roles') leaves them to the host: see _boot.complete.
-        "rules": member_rules(view["members"]) if "members" in view else None,
+        # A view without members (the roles') leaves them to the host: see _dataplane.complete.
+        "rules": accept_sources(view["members"]) if "members" in view else None,
         "rules6": None,
-        "jumps": [{"chain": "INPUT", "match": "-p udp -m udp --dport %d" % port, "first": True, "create": False}],
+        "jumps": [{"chain": "INPUT", "match": udp_port_match(port), "first": True, "create": False}],
         "purge_comment": LEGACY_COMMENT,
     }]
     agent = view["role"] == "agent"
@@ -244,16 +237,10 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXL
     # containers of different agents is forwarded here too.
     spaces = {o["name"]: o for o in view["network"]["overlays"]}
     enabled = [spaces[name] for name in view["enabled"]] if agent else []
-    forward4, forward6, nat, nat6 = [], [], [], []
-    for overlay in enabled:
-        if overlay.get("subnet"):
-            forward4 += ["-s %s -j ACCEPT" % overlay["subnet"], "-d %s -j ACCEPT" % overlay["subnet"]]
-            nat += ["-s %s -d %s -j RETURN" % (overlay["subnet"], space) for space in view["internal4"]]
-            nat.append("-s %s -j MASQUERADE" % overlay["subnet"])
-        if overlay.get("subnet6"):
-            forward6 += ["-s %s -j ACCEPT" % overlay["subnet6"], "-d %s -j ACCEPT" % overlay["subnet6"]]
-            nat6 += ["-s %s -d %s -j RETURN" % (overlay["subnet6"], space) for space in view["internal6"]]
-            nat6.append("-s %s -j MASQUERADE" % overlay["subnet6"])
+    subnets4 = [overlay["subnet"] for overlay in enabled if overlay.get("subnet")]
+    subnets6 = [overlay["subnet6"] for overlay in enabled if overlay.get("subnet6")]
+    forward4, forward6 = forward_rules(subnets4), forward_rules(subnets6)
+    nat, nat6 = nat_rules(subnets4, view["internal4"]), nat_rules(subnets6, view["internal6"])
     forward_jumps = [{"chain": "FORWARD", "match": "", "first": False, "create": False}]
     if docker:
         forward_jumps.insert(0, {"chain": "DOCKER-USER", "match": "", "first": True, "create": True})
@@ -286,7 +273,7 @@ def dataplane(view, settings=None):
     try:
         mtu = int(settings.get("vtep_mtu", 1450))
     except (TypeError, ValueError):
-        raise _field_error("mesos_overlay_vtep_mtu", settings.get("vtep_mtu"), "is not an integer")
+        raise field_error("mesos_overlay_vtep_mtu", settings.get("vtep_mtu"), "is not an integer")
     vtep = view["vtep"]
     port = settings.get("vxlan_port", 64000)
     sysctl = {}

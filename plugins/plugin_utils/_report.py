@@ -9,9 +9,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError
+from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import AllocationError
 from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import verdict
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import _gateway, as_allocation
+from ansible_collections.mesos.overlay.plugins.plugin_utils._members import gateway
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation
 
 
 def _table(header, rows):
@@ -24,7 +25,7 @@ def _table(header, rows):
 def allocation_table(allocation):
     """host, role, underlay IP, VTEP IP/IPv6/MAC, and per overlay its slice and halves."""
     allocation = as_allocation(allocation)
-    agents = allocation.get("agents") or {}
+    agents = allocation["members"]
     overlays = [o["name"] for o in (allocation.get("network") or {}).get("overlays", [])]
     header = ["host", "role", "underlay", "vtep", "vtep6", "mac"]
     for name in overlays:
@@ -55,7 +56,7 @@ def allocation_table(allocation):
 
 def _mentions(changes, allocation, host):
     """Whether a host's pending peer changes (entries to add or change) concern ``host``."""
-    entry = (allocation.get("agents") or {}).get(host) or {}
+    entry = (allocation["members"]).get(host) or {}
     vtep = entry.get("vtep") or {}
     keys = {str(vtep.get("ip", "")).split("/", maxsplit=1)[0], str(vtep.get("ip6") or "").split("/", maxsplit=1)[0],
             vtep.get("mac")}
@@ -171,7 +172,7 @@ def probe_plan(allocation, host, vtep_mtu=1450, others=None):
     IPv6-only overlay).
     """
     allocation = as_allocation(allocation)
-    agents = allocation.get("agents") or {}
+    agents = allocation["members"]
     enabled = {o["name"] for o in (allocation.get("network") or {}).get("overlays", []) if o.get("enabled", True)}
     payload = int(vtep_mtu) - 28  # IPv4 and ICMP headers
     plan = []
@@ -195,9 +196,9 @@ def probe_plan(allocation, host, vtep_mtu=1450, others=None):
                 # Docker gives its bridge the half's first host address; an IPv6-only overlay
                 # is probed on its IPv6 gateway.
                 if bridge.get("ip"):
-                    ping("docker " + overlay, _gateway(bridge["ip"]))
+                    ping("docker " + overlay, gateway(bridge["ip"]))
                 else:
-                    ping("docker " + overlay, _gateway(bridge["ip6"]))
+                    ping("docker " + overlay, gateway(bridge["ip6"]))
     return plan
 
 

@@ -15,40 +15,49 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import (
-    AllocationError, Network, _field_error, masters_of, member_entry, normalize_state)
+from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import AllocationError, field_error
+from ansible_collections.mesos.overlay.plugins.plugin_utils._members import masters_of, member_entry, with_gateways
+from ansible_collections.mesos.overlay.plugins.plugin_utils._network import Network
+from ansible_collections.mesos.overlay.plugins.plugin_utils._state import normalize_state
 
 
-def as_allocation(value):
-    """A result of ``allocate`` from itself or from a saved state (either format).
+def is_allocation(value):
+    """Whether ``value`` is an allocation (what ``allocate`` and ``saved_allocation`` return)."""
+    return isinstance(value, dict) and isinstance(value.get("members"), dict) and isinstance(value.get("state"), dict) \
+        and isinstance(value.get("agents"), list) and isinstance(value.get("network"), dict)
 
-    A saved state gives the same ``network`` and ``agents`` that ``allocate`` would return for
-    it without allocating anything new, so verify and the reports read the saved state directly.
-    """
-    if isinstance(value, dict) and isinstance(value.get("state"), dict) and isinstance(value.get("agents"), dict):
-        return value
-    state = normalize_state(value)
+
+def saved_allocation(state):
+    """The allocation a saved state (either format) holds: what ``allocate`` would return for it,
+    without allocating anything new. Done once per run (the state role, verify); every other
+    function takes its result."""
+    state = normalize_state(state)
     if not state:
-        raise _field_error("allocation", value, "is empty: no member has been allocated yet")
+        raise field_error("allocation", state, "is empty: no member has been allocated yet")
     try:
         network = Network(state["network"])
     except AllocationError as exc:
         raise AllocationError("the state's network is not valid: %s" % exc)
+    members = {name: member_entry(network, record) for name, record in state["members"].items()}
     return {
         "network": network.as_dict(),
-        "agents": {name: member_entry(network, record) for name, record in state["members"].items()},
+        "members": members,
+        "agents": [name for name in members if members[name]["role"] == "agent"],
         "masters": masters_of(state["members"]),
         "released": [],
         "state": state,
     }
 
 
-def _gateway(half):
-    """The first host address of a half: the bridge's own address (CNI bridge plugin and Docker)."""
-    if not half:
-        return None
-    network = ipaddress.ip_network(half)
-    return str(network.network_address + 1)
+def as_allocation(value):
+    """``value`` itself when it is an allocation; anything else is refused, naming what it is."""
+    if is_allocation(value):
+        return value
+    if isinstance(value, dict) and ("format" in value or "agents" in value or "members" in value):
+        raise field_error("allocation", type(value).__name__, "is a saved state, not an allocation: turn it into "
+                          "one once with the saved_allocation filter")
+    raise field_error("allocation", value, "is not an allocation (what the allocate or saved_allocation filter "
+                      "returns)")
 
 
 def peers_of(allocation, name=None, exclude=None):
@@ -60,9 +69,9 @@ def peers_of(allocation, name=None, exclude=None):
     host's data plane leaves out its own entry on the host.
     """
     allocation = as_allocation(allocation)
-    agents = allocation["agents"]
+    agents = allocation["members"]
     if name is not None and name not in agents:
-        raise _field_error("name", name, "has no entry in the allocation")
+        raise field_error("name", name, "has no entry in the allocation")
     enabled = {o["name"] for o in allocation["network"]["overlays"] if o["enabled"]}
     skip = set(exclude or [])
     peers = []
@@ -107,18 +116,12 @@ def host_view(allocation, name, peers=True):
     from the run's peer table instead (``peers_of`` without a name).
     """
     allocation = as_allocation(allocation)
-    agents = allocation["agents"]
+    agents = allocation["members"]
     if name not in agents:
-        raise _field_error("name", name, "has no entry in the allocation (is it in mesos_masters or mesos_agents?)")
-    entry = agents[name]
+        raise field_error("name", name, "has no entry in the allocation (is it in mesos_masters or mesos_agents?)")
+    entry = with_gateways(agents[name])
     network = allocation["network"]
-    overlays = {}
-    for overlay_name, slot in entry["overlays"].items():
-        slot = dict(slot)
-        for key in ("mesos_bridge", "docker_bridge"):
-            if slot[key]:
-                slot[key] = dict(slot[key], gateway=_gateway(slot[key]["ip"]), gateway6=_gateway(slot[key]["ip6"]))
-        overlays[overlay_name] = slot
+    overlays = entry["overlays"]
     internal4 = [network["vtep_subnet"]] + [o["subnet"] for o in network["overlays"] if o.get("subnet")]
     internal6 = [s for s in [network.get("vtep_subnet6")] + [o.get("subnet6") for o in network["overlays"]] if s]
     view = {
@@ -130,7 +133,7 @@ def host_view(allocation, name, peers=True):
         "enabled": [o["name"] for o in network["overlays"] if o["enabled"] and o["name"] in overlays],
         "disabled": [o["name"] for o in network["overlays"] if not o["enabled"]],
         # Read from the allocation, not scanned per host: under Ansible every member read costs.
-        "masters": list(allocation["masters"]) if "masters" in allocation else masters_of(agents),
+        "masters": list(allocation["masters"]),
         "internal4": internal4,
         "internal6": internal6,
         "ipv6": bool(internal6) and any(o.get("subnet6") for o in network["overlays"]),

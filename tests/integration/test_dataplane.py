@@ -41,7 +41,7 @@ def lab(tmp_path_factory):
         from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate
         lab.allocation = allocate(NETWORK, members)
         for host in lab.hosts.values():
-            bridge = lab.allocation["agents"][host.name]["overlays"]["dcos"]["mesos_bridge"]
+            bridge = lab.allocation["members"][host.name]["overlays"]["dcos"]["mesos_bridge"]
             # The gateway address of the Mesos half: first host of 9.0.x.0/25 and of the IPv6 half.
             lab.add_slice_address(host, "m-dcos", [_first_host(bridge["ip"]), _first_host(bridge["ip6"])])
         lab.inventory_path = lab.inventory({"mesos_overlay_network": NETWORK, "members": members})
@@ -85,7 +85,7 @@ def test_first_run_meshes_three_hosts(lab):
         for other_name in NAMES:
             if other_name == name:
                 continue
-            other = lab.allocation["agents"][other_name]
+            other = lab.allocation["members"][other_name]
             bridge = other["overlays"]["dcos"]["mesos_bridge"]
             targets = [_bare(other["vtep"]["ip"]), _bare(other["vtep"]["ip6"]),
                        _bare(_first_host(bridge["ip"])), _bare(_first_host(bridge["ip6"]))]
@@ -96,7 +96,7 @@ def test_first_run_meshes_three_hosts(lab):
 def test_entries_are_permanent_and_routes_marked(lab):
     host = lab.hosts["h1"]
     neigh = {e["dst"]: e for e in host.json("ip", "-j", "neigh", "show", "dev", "vtep1024", "nud", "permanent")}
-    h2 = lab.allocation["agents"]["h2"]
+    h2 = lab.allocation["members"]["h2"]
     assert neigh[_bare(h2["vtep"]["ip"])]["lladdr"] == h2["vtep"]["mac"]
     assert neigh[_bare(h2["vtep"]["ip6"])]["lladdr"] == h2["vtep"]["mac"]
     fdb = {e["mac"]: e for e in host.json("bridge", "-j", "fdb", "show", "dev", "vtep1024")}
@@ -106,7 +106,7 @@ def test_entries_are_permanent_and_routes_marked(lab):
     assert routes[h2["overlays"]["dcos"]["subnet"]]["gateway"] == _bare(h2["vtep"]["ip"])
     link = host.json("ip", "-j", "-d", "link", "show", "vtep1024")[0]
     assert link["mtu"] == 1450
-    assert link["address"] == lab.allocation["agents"]["h1"]["vtep"]["mac"]
+    assert link["address"] == lab.allocation["members"]["h1"]["vtep"]["mac"]
     assert link["linkinfo"]["info_data"]["id"] == 1024
     assert link["linkinfo"]["info_data"]["port"] == 64000
     assert link["linkinfo"]["info_data"]["learning"] is False
@@ -128,13 +128,13 @@ def test_check_mode_reports_pending_change_and_changes_nothing(lab):
     assert ("Program the peers", "h1") in changed
     peers = task_results(output, "Program the peers")
     removed = {e["key"] for e in peers["h1"]["changes"] if e["action"] == "remove"}
-    assert removed >= {lab.allocation["agents"]["h3"]["overlays"]["dcos"]["subnet"]}
+    assert removed >= {lab.allocation["members"]["h3"]["overlays"]["dcos"]["subnet"]}
     assert {name: snapshot(host) for name, host in lab.hosts.items()} == before
 
 
 def test_mtu_and_address_drift_is_repaired_in_place(lab):
     host = lab.hosts["h1"]
-    me = lab.allocation["agents"]["h1"]
+    me = lab.allocation["members"]["h1"]
     before = snapshot(host)
     host.run("ip", "link", "set", "vtep1024", "mtu", "1300")
     host.run("ip", "addr", "del", me["vtep"]["ip"], "dev", "vtep1024")
@@ -152,14 +152,14 @@ def test_mtu_and_address_drift_is_repaired_in_place(lab):
     # Removing the address dropped the connected route, and with it the kernel's routes via it:
     # the peers task put them back.
     assert after["route"] == before["route"]
-    assert all(host.ping(_bare(lab.allocation["agents"][n]["vtep"]["ip"])) for n in ("h2", "h3"))
+    assert all(host.ping(_bare(lab.allocation["members"][n]["vtep"]["ip"])) for n in ("h2", "h3"))
 
 
 def test_dropped_peer_is_purged_and_foreign_route_survives(lab):
     h1 = lab.hosts["h1"]
     h1.run("ip", "route", "add", "203.0.113.0/24", "dev", "vtep1024")
     output = converge(lab, "-e", '{"exclude_peers": ["h3"]}')
-    h3 = lab.allocation["agents"]["h3"]
+    h3 = lab.allocation["members"]["h3"]
     changes = task_results(output, "Program the peers")["h1"]["changes"]
     removed = {(e["kind"], e["key"]) for e in changes if e["action"] == "remove"}
     assert removed == {("neighbour", _bare(h3["vtep"]["ip"])), ("neighbour", _bare(h3["vtep"]["ip6"])),
@@ -172,7 +172,7 @@ def test_dropped_peer_is_purged_and_foreign_route_survives(lab):
     assert h3["overlays"]["dcos"]["subnet"] not in {e["dst"] for e in state["route"]}
     assert "203.0.113.0/24" in {e["dst"] for e in state["route"]}
     assert not h1.ping(_bare(h3["vtep"]["ip"]))
-    assert h1.ping(_bare(lab.allocation["agents"]["h2"]["vtep"]["ip"]))
+    assert h1.ping(_bare(lab.allocation["members"]["h2"]["vtep"]["ip"]))
     # Back to the full mesh for the tests that follow.
     converge(lab)
     assert h1.ping(_bare(h3["vtep"]["ip"]))
@@ -181,7 +181,7 @@ def test_dropped_peer_is_purged_and_foreign_route_survives(lab):
 
 def test_peer_entries_changed_by_hand_are_replaced(lab):
     h1 = lab.hosts["h1"]
-    h2 = lab.allocation["agents"]["h2"]
+    h2 = lab.allocation["members"]["h2"]
     good = snapshot(h1)
     h1.run("ip", "neigh", "replace", _bare(h2["vtep"]["ip"]), "lladdr", "70:b3:d5:80:0f:0f", "dev", "vtep1024",
            "nud", "permanent")
@@ -199,9 +199,9 @@ def test_changed_vni_recreates_and_says_why(lab):
     host = lab.hosts["h2"]
     before = snapshot(host)
     result = run_module(host, "vxlan_link", {"name": "vtep1024", "vni": 1025, "port": 64000,
-                                             "mac": lab.allocation["agents"]["h2"]["vtep"]["mac"],
+                                             "mac": lab.allocation["members"]["h2"]["vtep"]["mac"],
                                              "mtu": 1450, "local": host.underlay_ip, "dev": "eth0",
-                                             "addresses": [lab.allocation["agents"]["h2"]["vtep"]["ip"]]},
+                                             "addresses": [lab.allocation["members"]["h2"]["vtep"]["ip"]]},
                         check=True)
     assert result["changed"] and result["recreated"]
     device = [c for c in result["changes"] if c["kind"] == "device"]
@@ -245,7 +245,7 @@ H1_LINK = {"name": "vtep1024", "vni": 1024, "port": 64000, "mtu": 1450, "dev": "
 ])
 def test_malformed_value_fails_clearly_and_changes_nothing(lab, module, args, message):
     host = lab.hosts["h1"]
-    me = lab.allocation["agents"]["h1"]
+    me = lab.allocation["members"]["h1"]
     if module == "vxlan_link":
         # A valid call for h1 with one bad value in it.
         bad_value = args
@@ -262,19 +262,15 @@ def test_malformed_value_fails_clearly_and_changes_nothing(lab, module, args, me
 
 
 def _boot_tree(tmp):
-    """The files the vtep role copies onto a host for the boot unit (an ansible_collections tree)."""
-    import shutil
+    """The files the vtep role copies onto a host for the boot unit (an ansible_collections tree),
+    from the very list the role copies (the host_code filter)."""
+    from ansible_collections.mesos.overlay.plugins.plugin_utils._host_code import host_code
     tree = os.path.join(tmp, "python")
-    dest = os.path.join(tree, "ansible_collections", "mesos", "overlay", "plugins", "module_utils")
-    os.makedirs(dest)
-    # The very list the role copies: a module_util it forgets fails the boot here too.
-    import re
-    with open(os.path.join(ROOT, "roles", "vtep", "tasks", "boot.yml")) as handle:
-        names = re.findall(r"source ~ '/(_\w+\.py)'", handle.read())
-    assert "_boot.py" in names, names
-    for name in names:
-        shutil.copy(os.path.join(ROOT, "plugins", "module_utils", name), dest)
-    shutil.copy(os.path.join(ROOT, "roles", "vtep", "files", "mesos-overlay-restore.py"), tree)
+    for entry in host_code(tree):
+        os.makedirs(os.path.dirname(entry["path"]), exist_ok=True)
+        with open(entry["path"], "w") as handle:
+            handle.write(entry["content"])
+    assert os.path.exists(os.path.join(tree, "ansible_collections/mesos/overlay/plugins/module_utils/_boot.py"))
     return tree
 
 
@@ -292,11 +288,12 @@ def test_boot_restore_brings_back_a_host_that_lost_its_kernel_state(lab, tmp_pat
     h1.run("ip", "link", "del", "vtep1024")
     h1.run("iptables", "-F")
     h1.run("iptables", "-X")
-    assert not h1.ping(_bare(lab.allocation["agents"]["h2"]["vtep"]["ip"]))
+    assert not h1.ping(_bare(lab.allocation["members"]["h2"]["vtep"]["ip"]))
     tree = _boot_tree(str(tmp_path))
     env = ["env", "PYTHONPATH=" + tree, "MESOS_OVERLAY_ATTEMPTS=1"]
-    restore = os.path.join(tree, "mesos-overlay-restore.py")
-    boot = h1.run(*(env + ["/usr/bin/python3", restore, str(path)]), check=False)
+    # As the vtep role's /usr/local/sbin/mesos-overlay-restore runs it.
+    restore = ["-m", "ansible_collections.mesos.overlay.plugins.module_utils._boot"]
+    boot = h1.run(*(env + ["/usr/bin/python3"] + restore + [str(path)]), check=False)
     assert boot.returncode == 0, boot.stdout + boot.stderr
     assert "vxlan_link vtep1024: " in boot.stdout and "done:" in boot.stdout
     after = snapshot(h1)
@@ -308,9 +305,9 @@ def test_boot_restore_brings_back_a_host_that_lost_its_kernel_state(lab, tmp_pat
     assert sorted(r["dst"] for r in after["route"]) == sorted(r["dst"] for r in before["route"])
     assert "-A INPUT -p udp -m udp --dport 64000 -j MESOS-OVERLAY-VXLAN" in h1.run("iptables-save").stdout
     for other in ("h2", "h3"):
-        assert h1.ping(_bare(lab.allocation["agents"][other]["vtep"]["ip"]))
-        assert h1.ping(_bare(lab.allocation["agents"][other]["vtep"]["ip6"]))
+        assert h1.ping(_bare(lab.allocation["members"][other]["vtep"]["ip"]))
+        assert h1.ping(_bare(lab.allocation["members"][other]["vtep"]["ip6"]))
     # A second start finds everything as it should be, and the playbook agrees.
-    again = h1.run(*(env + ["/usr/bin/python3", restore, str(path)]))
+    again = h1.run(*(env + ["/usr/bin/python3"] + restore + [str(path)]))
     assert "done: 0 change(s)" in again.stdout
     assert ("Bring up the VTEP", "h1") not in changed_tasks(converge(lab))

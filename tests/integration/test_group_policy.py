@@ -31,8 +31,9 @@ pytestmark = [pytest.mark.skipif(os.geteuid() != 0, reason="needs root for netwo
                                  reason="needs the CNI reference plugins and nft")]
 
 TOOL = os.path.join(ROOT, "tests", "mesos", "mesos_cni_isolator.py")
-PLUGIN = os.path.join(ROOT, "roles", "agent", "files", "mesos-overlay-groups.py")
-RESTORE = os.path.join(ROOT, "roles", "vtep", "files", "mesos-overlay-restore.py")
+CODE_DIR = os.path.join(ROOT, ".collections")
+# The boot command as the vtep role's script runs it.
+RESTORE = ["-m", "ansible_collections.mesos.overlay.plugins.module_utils._boot"]
 NETWORK = {
     "vtep_subnet": "44.128.0.0/20", "vtep_subnet6": "fd01:a::/64", "vtep_mac_oui": "70:B3:D5:00:00:00",
     "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24, "subnet6": "fd01:b::/64", "prefix6": 80}],
@@ -65,12 +66,11 @@ class Cluster:
         os.mkdir(self.plugins)
         for name in ("bridge", "host-local"):
             os.symlink(os.path.join("/usr/lib/cni", name), os.path.join(self.plugins, name))
-        with open(PLUGIN) as handle:
-            code = handle.read()
         groups_plugin = os.path.join(self.plugins, "mesos-overlay-groups")
         with open(groups_plugin, "w") as handle:
-            # As the agent role writes it.
-            handle.write("#!%s -IS\n%s" % (sys.executable, code))
+            # As the agent role writes it: a launcher of the module_utils.
+            handle.write("#!%s -IS\nimport sys\nsys.path.insert(0, %r)\nfrom ansible_collections.mesos.overlay.plugins."
+                         "module_utils._groups import main\nsys.exit(main())\n" % (sys.executable, CODE_DIR))
         os.chmod(groups_plugin, 0o755)
 
     def host_dir(self, name, what):
@@ -90,8 +90,8 @@ class Cluster:
             path = os.path.join(self.workdir, host.name, "dataplane.json")
             with open(path, "w") as handle:
                 json.dump(plane, handle)
-            proc = host.run("env", "PYTHONPATH=" + os.path.join(ROOT, ".collections"), "MESOS_OVERLAY_ATTEMPTS=1",
-                            sys.executable, RESTORE, path, check=False)
+            proc = host.run("env", "PYTHONPATH=" + CODE_DIR, "MESOS_OVERLAY_ATTEMPTS=1",
+                            sys.executable, *RESTORE, path, check=False)
             assert proc.returncode == 0, proc.stdout + proc.stderr
             outputs[host.name] = proc.stdout
             if view["role"] == "agent":

@@ -8,15 +8,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import importlib.util
-import os
-
 import pytest
 
-PATH = os.path.join(os.path.dirname(__file__), "..", "..", "..", "roles", "agent", "files", "mesos-overlay-groups.py")
-SPEC = importlib.util.spec_from_file_location("mesos_overlay_groups", PATH)
-plugin = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(plugin)
+from ansible_collections.mesos.overlay.plugins.module_utils import _groups as plugin
 
 NAMES = {"web": 100, "dns": 100, "db": 200}
 

@@ -65,8 +65,8 @@ def test_playbook_in_checkout_uses_the_filter_without_installing(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     line = [x for x in proc.stdout.splitlines() if "RESULT=" in x][0]
     result = json.loads(line.split("RESULT=", 1)[1].rstrip('"').replace('\\"', '"'))
-    assert result["agents"]["master-1"]["vtep"]["ip"] == "44.128.0.1/20"
-    assert result["agents"]["agent-1"]["overlays"]["dcos"]["docker_bridge"]["ip"] == "9.0.1.128/25"
+    assert result["members"]["master-1"]["vtep"]["ip"] == "44.128.0.1/20"
+    assert result["members"]["agent-1"]["overlays"]["dcos"]["docker_bridge"]["ip"] == "9.0.1.128/25"
 
 
 def test_playbook_reports_bad_input_by_field_and_value(tmp_path):

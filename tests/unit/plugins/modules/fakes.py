@@ -2,7 +2,7 @@
 # Copyright (c) 2026, mesos.overlay contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A stand-in for AnsibleModule that answers reads with what the real tools printed.
+"""A stand-in host (``_host.Host``) that answers reads with what the real tools printed.
 
 Reads (ip/bridge -j ..., iptables-save) are answered from tests/unit/fixtures/iproute, recorded
 by tests/unit/fixtures/record.sh on a real kernel; a read that has no answer fails the test.
@@ -16,6 +16,8 @@ import copy
 import json
 import os
 
+from ansible_collections.mesos.overlay.plugins.module_utils._host import Host, HostError
+
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "iproute")
 
 
@@ -28,20 +30,22 @@ def recorded_json(name):
     return json.loads(recorded(name))
 
 
-class Failed(Exception):
-    def __init__(self, result):
-        Exception.__init__(self, result.get("msg"))
-        self.result = result
+# What a step raises when a command fails (and what fail_json raises for the Docker module).
+Failed = HostError
 
 
 def _is_read(argv):
     return "-j" in argv or any(part.endswith("-save") for part in argv) or argv[1:2] == ["list"]
 
 
-class FakeModule:
+class FakeModule(Host):
+    """A host for the steps (``run``, ``which``, ``warn``), holding the step's ``params`` too; for the
+    Docker module, which takes an AnsibleModule, also ``fail_json`` and ``_diff``."""
+
     def __init__(self, params, check_mode=False, diff=False, answers=None, missing_bins=()):
         self.params = params
         self.check_mode = check_mode
+        self.diff = diff
         self._diff = diff
         self.answers = dict(answers or {})
         self.after_apply = None  # answers that replace these once a change has run
@@ -50,14 +54,10 @@ class FakeModule:
         self.stdin = []
         self.fail_with = None  # (command, rc, stderr): that command fails so
 
-    def get_bin_path(self, name, required=False):
-        if name in self.missing_bins:
-            if required:
-                raise Failed({"msg": "no %s" % name})
-            return None
-        return "/sbin/" + name
+    def which(self, name):
+        return None if name in self.missing_bins else "/sbin/" + name
 
-    def run_command(self, argv, environ_update=None, data=None, binary_data=False):
+    def run(self, argv, data=None, env=None):
         key = " ".join(argv)
         if _is_read(argv):
             if key not in self.answers:
@@ -84,8 +84,8 @@ class FakeModule:
                 commands.append(key)
         return commands
 
-    def fail_json(self, **result):
-        raise Failed(result)
+    def fail_json(self, msg, **result):
+        raise HostError(msg, **result)
 
     def warn(self, text):
         pass

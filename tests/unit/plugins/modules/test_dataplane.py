@@ -9,10 +9,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 import pytest
 
-from ansible_collections.mesos.overlay.plugins.module_utils._boot import DataPlane, Failure, plane_text
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import DataPlane, StepFailed, plane_text
+from ansible_collections.mesos.overlay.plugins.module_utils import _files
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._iproute import IPRoute
 
@@ -31,6 +33,15 @@ PARTIAL = {"host": "agent-1", "vxlan_link": dict(LINK),
 
 
 @pytest.fixture(autouse=True)
+def root_is_the_test_user(monkeypatch):
+    """The plane file is root's: here root's ids are the test user's, so that the atomic write's
+    chown and the owner check run for real without root (tests run as any user)."""
+    real = _files._id
+    monkeypatch.setattr(_files, "_id", lambda kind, name, where: (
+        (os.getuid() if kind == "owner" else os.getgid()) if name == "root" else real(kind, name, where)))
+
+
+@pytest.fixture(autouse=True)
 def ipv6_on(monkeypatch):
     """The recorded VTEP's host has IPv6 (disable_ipv6 reads 0)."""
     monkeypatch.setattr(IPRoute, "read_text", lambda self, path: "0\n")
@@ -42,7 +53,7 @@ def run(tmp_path, dataplane=None, peers="table", check=False, diff=False):
     reads.update(firewall_answers())
     module = FakeModule({"dataplane": dataplane or PARTIAL, "peers": peers, "path": str(tmp_path / "etc" / "dp.json")},
                         check_mode=check, diff=diff, answers=reads)
-    return module, DataPlane(module).run()
+    return module, DataPlane(module.params, module).run()
 
 
 def test_a_converged_host_changes_only_the_missing_file_and_the_file_holds_the_completed_plane(tmp_path):
@@ -90,7 +101,7 @@ def test_error_a_partial_plane_without_the_table_touches_nothing(tmp_path):
 
 def test_error_a_step_that_fails_is_named(tmp_path):
     bad = dict(PARTIAL, vxlan_link=dict(LINK, vni=0))
-    with pytest.raises(Failure, match="^vxlan_link vtep1024: "):
+    with pytest.raises(StepFailed, match="^vxlan_link vtep1024: "):
         run(tmp_path, dataplane=bad)
 
 
@@ -111,5 +122,5 @@ def test_an_agents_forwarding_sysctls_are_set_when_they_differ(tmp_path, monkeyp
 
 @pytest.mark.parametrize("name", ["net/ipv4/ip_forward", "../../etc/passwd", ""])
 def test_error_a_sysctl_that_is_no_name(tmp_path, name):
-    with pytest.raises(Failure, match="^sysctl: "):
+    with pytest.raises(StepFailed, match="^sysctl: "):
         run(tmp_path, dataplane=dict(PARTIAL, sysctl={name: "1"}))

@@ -31,7 +31,7 @@ def entry(path, content=None, **options):
 def run(files, check=False, diff=False, directory_mode="0755", read=()):
     module = FakeModule({"files": files, "directory_mode": directory_mode, "read": list(read)}, check_mode=check,
                         diff=diff)
-    return Files(module).run()
+    return Files(module.params, module).run()
 
 
 def test_new_files_are_written_with_their_parents_then_nothing_changes(tmp_path):

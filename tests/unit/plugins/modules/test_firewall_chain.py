@@ -33,7 +33,7 @@ def answers(filter4=None, filter6=EMPTY6, nat4=None):
 def run(params, check=False, diff=False, reads=None, missing_bins=()):
     module = FakeModule(dict(VXLAN, **params), check_mode=check, diff=diff,
                         answers=reads if reads is not None else answers(), missing_bins=missing_bins)
-    return module, FirewallChainModule(module).run()
+    return module, FirewallChainModule(module.params, module).run()
 
 
 def test_converged_chain_changes_nothing():
@@ -163,7 +163,7 @@ def test_bad_options_are_named(params, message):
 def test_a_refused_transaction_fails_naming_the_chain_and_nothing_half_applied():
     from .fakes import Failed
     module = FakeModule(dict(VXLAN, rules=["-j DROP"]), answers=answers())
-    module.run_command = lambda argv, **kw: (
-        FakeModule.run_command(module, argv) if argv[0].endswith("-save") else (1, "", "iptables-restore: line 2 failed"))
+    module.run = lambda argv, **kw: (
+        FakeModule.run(module, argv) if argv[0].endswith("-save") else (1, "", "iptables-restore: line 2 failed"))
     with pytest.raises(Failed, match=r"iptables-restore refused the change of MESOS-OVERLAY-VXLAN: .*line 2 failed"):
-        FirewallChainModule(module).run()
+        FirewallChainModule(module.params, module).run()

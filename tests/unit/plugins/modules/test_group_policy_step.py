@@ -13,6 +13,7 @@ import json
 import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import options as step_options
 from ansible_collections.mesos.overlay.plugins.module_utils._nftables import GroupPolicy, parse_listing, read_members
 from ansible_collections.mesos.overlay.plugins.plugin_utils import _allocation, _policy, _render, _view
 
@@ -31,7 +32,8 @@ def options(policy, members_dir, host="a1"):
     view = _view.host_view(allocation, host, peers=False)
     table = _render.dataplane(view, {"group_policy": _policy.group_policy(policy, NETWORK),
                                      "members_dir": str(members_dir)})["group_policy"]
-    return table
+    # With the plane's defaults, as the dataplane module runs the step.
+    return step_options("group_policy", table)
 
 
 def record(directory, name, group, addresses):
@@ -53,7 +55,7 @@ def run(params, listing=None, check=False, missing_nft=False):
     module = FakeModule(params, check_mode=check, answers=answers, missing_bins=("nft",) if missing_nft else ())
     module.warnings = []
     module.warn = module.warnings.append
-    return module, GroupPolicy(module).run()
+    return module, GroupPolicy(module.params, module).run()
 
 
 def test_the_recorded_listing_reads_as_chains_and_sets():

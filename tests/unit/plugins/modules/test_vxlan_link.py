@@ -23,7 +23,7 @@ PARAMS = {"name": "vtep1024", "vni": 1024, "port": 64000, "mac": "70:b3:d5:80:00
 def run(params=None, check=False, diff=False, answers=None, disable_ipv6="0\n"):
     module = FakeModule(dict(PARAMS, **(params or {})), check_mode=check, diff=diff,
                         answers=answers if answers is not None else vtep_answers())
-    link = VxlanLink(module)
+    link = VxlanLink(module.params, module)
     link.iproute.read_text = lambda path: disable_ipv6
     return module, link.run()
 
@@ -56,7 +56,7 @@ def test_missing_device_is_created_then_configured_in_order():
     answers = vtep_answers(missing=True)
     module = FakeModule(PARAMS, answers=answers)
     module.after_apply = vtep_answers()
-    link = VxlanLink(module)
+    link = VxlanLink(module.params, module)
     link.iproute.read_text = lambda path: "1\n"  # the host starts new devices without IPv6
     written = []
     link.iproute.write_text = lambda path, text: written.append((path, text))
@@ -74,7 +74,7 @@ def test_missing_device_is_created_then_configured_in_order():
 def test_missing_device_in_check_mode_reads_the_default_ipv6_setting():
     paths = []
     module = FakeModule(PARAMS, check_mode=True, answers=vtep_answers(missing=True))
-    link = VxlanLink(module)
+    link = VxlanLink(module.params, module)
 
     def read(path):
         paths.append(path)
@@ -150,7 +150,7 @@ def test_a_device_of_another_kind_is_refused():
 def test_bad_options_fail_before_anything_is_read(params, message):
     module = FakeModule(dict(PARAMS, **params), answers={})
     with pytest.raises(ParameterError, match=message):
-        VxlanLink(module).run()
+        VxlanLink(module.params, module).run()
     assert module.applied == []
 
 
@@ -164,12 +164,12 @@ def test_missing_underlay_device_is_named():
 def test_a_failing_command_fails_the_module_naming_it():
     module = FakeModule(dict(PARAMS, mtu=1300), answers=vtep_answers())
 
-    def refuse(argv, environ_update=None, data=None, binary_data=False):
+    def refuse(argv, data=None, env=None):
         if "-j" in argv:
-            return FakeModule.run_command(module, argv)
+            return FakeModule.run(module, argv)
         return 2, "", "RTNETLINK answers: Invalid argument"
-    module.run_command = refuse
-    link = VxlanLink(module)
+    module.run = refuse
+    link = VxlanLink(module.params, module)
     link.iproute.read_text = lambda path: "0\n"
     with pytest.raises(Failed, match=r"/sbin/ip link set dev vtep1024 mtu 1300 failed: RTNETLINK answers"):
         link.run()

@@ -26,7 +26,7 @@ AGENT3 = {"name": "agent-3", "vtep_ip": "44.128.0.4/20", "vtep_ip6": "fd01:a::4/
 def run(peers, check=False, diff=False, answers=None, purge=True):
     module = FakeModule({"device": "vtep1024", "peers": peers, "purge": purge}, check_mode=check, diff=diff,
                         answers=answers if answers is not None else vtep_answers())
-    return module, VxlanPeers(module).run()
+    return module, VxlanPeers(module.params, module).run()
 
 
 def entries(result, action=None):
@@ -64,8 +64,8 @@ def test_a_batch_line_that_fails_is_named():
     module = FakeModule({"device": "vtep1024", "peers": [MASTER, AGENT3], "purge": True}, answers=vtep_answers())
     module.fail_with = ("/sbin/ip -batch -", 2, "RTNETLINK answers: Invalid argument\nCommand failed -:3\n")
     with pytest.raises(Failed) as failed:
-        VxlanPeers(module).run()
-    assert failed.value.result["msg"].startswith(
+        VxlanPeers(module.params, module).run()
+    assert str(failed.value).startswith(
         "/sbin/ip route replace 9.0.3.0/24 via 44.128.0.4 dev vtep1024 proto 121 failed: RTNETLINK answers")
 
 
@@ -129,5 +129,5 @@ def test_diff_lists_entries_before_and_after():
 def test_bad_peers_fail_before_any_change(peers, message):
     module = FakeModule({"device": "vtep1024", "peers": peers, "purge": True}, answers=vtep_answers())
     with pytest.raises(ParameterError, match=message):
-        VxlanPeers(module).run()
+        VxlanPeers(module.params, module).run()
     assert module.applied == []

@@ -60,7 +60,7 @@ def raises(match, config, members=None, **kwargs):
 
 def test_first_master_gets_first_vtep_address_and_first_slice():
     result = allocate(BASE, [master("m1", 1), agent("a1", 2)])
-    m1 = result["agents"]["m1"]
+    m1 = result["members"]["m1"]
     assert m1["vtep"] == {"name": "vtep1024", "vni": 1024, "ip": "44.128.0.1/20", "ip6": None,
                           "mac": "70:b3:d5:80:00:01"}
     assert m1["overlays"]["dcos"]["subnet"] == "9.0.0.0/24"
@@ -69,7 +69,7 @@ def test_first_master_gets_first_vtep_address_and_first_slice():
 
 
 def test_agent_slice_splits_into_mesos_and_docker_halves():
-    a1 = allocate(BASE, [master("m1", 1), agent("a1", 2)])["agents"]["a1"]["overlays"]["dcos"]
+    a1 = allocate(BASE, [master("m1", 1), agent("a1", 2)])["members"]["a1"]["overlays"]["dcos"]
     assert a1["subnet"] == "9.0.1.0/24"
     assert a1["mesos_bridge"] == {"name": "m-dcos", "ip": "9.0.1.0/25", "ip6": None}
     assert a1["docker_bridge"] == {"name": "d-dcos", "ip": "9.0.1.128/25", "ip6": None}
@@ -77,14 +77,14 @@ def test_agent_slice_splits_into_mesos_and_docker_halves():
 
 def test_ipv6_worked_example():
     result = allocate(DUAL, [master("m1", 1), agent("a1", 2)])
-    a1 = result["agents"]["a1"]
+    a1 = result["members"]["a1"]
     assert a1["vtep"]["ip6"] == "fd01:a::2/64"
-    assert result["agents"]["m1"]["vtep"]["ip6"] == "fd01:a::1/64"
+    assert result["members"]["m1"]["vtep"]["ip6"] == "fd01:a::1/64"
     slot = a1["overlays"]["dcos"]
     assert slot["subnet6"] == "fd01:b:0:0:1::/80"
     assert slot["mesos_bridge"]["ip6"] == "fd01:b:0:0:1::/81"
     assert slot["docker_bridge"]["ip6"] == "fd01:b::1:8000:0:0/81"
-    assert result["agents"]["m1"]["overlays"]["dcos"]["subnet6"] == "fd01:b::/80"
+    assert result["members"]["m1"]["overlays"]["dcos"]["subnet6"] == "fd01:b::/80"
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -94,27 +94,27 @@ def test_mac_is_oui_then_low_three_bytes_of_vtep_lowercase():
     members = [agent("a%03d" % i, i) for i in range(1, 200)] + [agent("b", 250)]
     result = allocate(config, members)
     # b is the 200th: 10.0.0.200 is its address, c8 its low byte
-    assert result["agents"]["b"]["vtep"]["ip"] == "10.0.0.200/8"
-    assert result["agents"]["b"]["vtep"]["mac"] == "0a:bc:de:00:00:c8"
+    assert result["members"]["b"]["vtep"]["ip"] == "10.0.0.200/8"
+    assert result["members"]["b"]["vtep"]["mac"] == "0a:bc:de:00:00:c8"
 
 
 def test_mac_carries_all_three_low_bytes():
     config = net(vtep_subnet="10.1.2.0/24")
     result = allocate(config, [agent("a", 2)])
-    assert result["agents"]["a"]["vtep"]["mac"] == "70:b3:d5:01:02:01"
+    assert result["members"]["a"]["vtep"]["mac"] == "70:b3:d5:01:02:01"
 
 
 def test_vtep_excludes_network_and_broadcast():
     config = net(vtep_subnet="44.128.0.0/30")
     result = allocate(config, [agent("a", 2), agent("b", 3)])
-    assert [result["agents"][n]["vtep"]["ip"] for n in ("a", "b")] == ["44.128.0.1/30", "44.128.0.2/30"]
+    assert [result["members"][n]["vtep"]["ip"] for n in ("a", "b")] == ["44.128.0.1/30", "44.128.0.2/30"]
     with pytest.raises(AllocationError, match=r"vtep_subnet 44.128.0.0/30 is full: its capacity is 2 and the demand is 3"):
         allocate(config, [agent("a", 2), agent("b", 3), agent("c", 4)])
 
 
 def test_masters_first_then_agents_each_by_name():
     members = [agent("b-agent", 5), agent("a-agent", 4), master("z-master", 3), master("m-master", 2)]
-    agents = allocate(BASE, members)["agents"]
+    agents = allocate(BASE, members)["members"]
     order = sorted(agents, key=lambda name: agents[name]["vtep"]["ip"].split("/")[0].split(".")[-1].zfill(3))
     assert order == ["m-master", "z-master", "a-agent", "b-agent"]
     assert [agents[n]["overlays"]["dcos"]["subnet"] for n in order] == [
@@ -140,17 +140,17 @@ def test_existing_allocations_never_move_when_hosts_join():
     # a and c sort before and between the existing ones: they must not push them.
     result = allocate(BASE, [agent("a", 1), agent("b", 2), agent("c", 3), agent("d", 4)], state=state)
     for name in ("b", "d"):
-        assert result["agents"][name] == state["agents"][name]
-    assert result["agents"]["a"]["vtep"]["ip"] == "44.128.0.3/20"
-    assert result["agents"]["c"]["vtep"]["ip"] == "44.128.0.4/20"
+        assert result["members"][name] == state["members"][name]
+    assert result["members"]["a"]["vtep"]["ip"] == "44.128.0.3/20"
+    assert result["members"]["c"]["vtep"]["ip"] == "44.128.0.4/20"
 
 
 def test_absent_member_keeps_its_entry_until_released():
     state = roundtrip(allocate(BASE, [agent("a", 1), agent("b", 2), agent("c", 3)]))
     without_b = allocate(BASE, [agent("a", 1), agent("c", 3)], state=state)
-    assert without_b["agents"]["b"] == state["agents"]["b"]
+    assert without_b["members"]["b"] == state["members"]["b"]
     released = allocate(BASE, [agent("a", 1), agent("c", 3)], state=roundtrip(without_b), release=["b"])
-    assert "b" not in released["agents"]
+    assert "b" not in released["members"]
     assert released["released"] == ["b"]
 
 
@@ -158,15 +158,15 @@ def test_released_slot_is_reused_lowest_first():
     state = roundtrip(allocate(BASE, [agent("a", 1), agent("b", 2), agent("c", 3)]))
     freed = roundtrip(allocate(BASE, [agent("a", 1), agent("c", 3)], state=state, release=["b"]))
     result = allocate(BASE, [agent("a", 1), agent("c", 3), agent("z", 9)], state=freed)
-    assert result["agents"]["z"]["vtep"]["ip"] == state["agents"]["b"]["vtep"]["ip"]
-    assert result["agents"]["z"]["overlays"] == state["agents"]["b"]["overlays"]
+    assert result["members"]["z"]["vtep"]["ip"] == state["members"]["b"]["vtep"]["ip"]
+    assert result["members"]["z"]["overlays"] == state["members"]["b"]["overlays"]
 
 
 def test_release_of_unknown_name_is_ignored():
     state = roundtrip(allocate(BASE, [agent("a", 1)]))
     result = allocate(BASE, [agent("a", 1)], state=state, release=["ghost"])
     assert result["released"] == []
-    assert result["agents"] == state["agents"]
+    assert result["members"] == state["members"]
 
 
 def test_disabled_overlay_keeps_allocations_and_gets_no_new_ones():
@@ -174,50 +174,50 @@ def test_disabled_overlay_keeps_allocations_and_gets_no_new_ones():
     state = roundtrip(allocate(config, [agent("a", 1)]))
     disabled = net(overlays=[overlay(), overlay(name="other", subnet="10.0.0.0/8", enabled=False)])
     result = roundtrip(allocate(disabled, [agent("a", 1), agent("b", 2)], state=state))
-    assert result["agents"]["a"]["overlays"]["other"]["subnet"] == "10.0.0.0/24"
-    assert result["agents"]["a"]["overlays"]["other"]["enabled"] is False
-    assert "other" not in result["agents"]["b"]["overlays"]
+    assert result["members"]["a"]["overlays"]["other"]["subnet"] == "10.0.0.0/24"
+    assert result["members"]["a"]["overlays"]["other"]["enabled"] is False
+    assert "other" not in result["members"]["b"]["overlays"]
     enabled_again = allocate(config, [agent("a", 1), agent("b", 2)], state=result)
-    assert enabled_again["agents"]["a"]["overlays"]["other"] == state["agents"]["a"]["overlays"]["other"]
-    assert enabled_again["agents"]["b"]["overlays"]["other"]["subnet"] == "10.0.1.0/24"
+    assert enabled_again["members"]["a"]["overlays"]["other"] == state["members"]["a"]["overlays"]["other"]
+    assert enabled_again["members"]["b"]["overlays"]["other"]["subnet"] == "10.0.1.0/24"
 
 
 def test_overlay_added_later_gets_slices_for_present_members():
     state = roundtrip(allocate(BASE, [agent("a", 1), agent("b", 2)]))
     config = net(overlays=[overlay(), overlay(name="new", subnet="10.0.0.0/16", prefix=26)])
     result = allocate(config, [agent("a", 1), agent("b", 2)], state=state)
-    assert result["agents"]["a"]["overlays"]["new"]["subnet"] == "10.0.0.0/26"
-    assert result["agents"]["b"]["overlays"]["new"]["docker_bridge"]["ip"] == "10.0.0.96/27"
-    assert result["agents"]["a"]["overlays"]["dcos"] == state["agents"]["a"]["overlays"]["dcos"]
+    assert result["members"]["a"]["overlays"]["new"]["subnet"] == "10.0.0.0/26"
+    assert result["members"]["b"]["overlays"]["new"]["docker_bridge"]["ip"] == "10.0.0.96/27"
+    assert result["members"]["a"]["overlays"]["dcos"] == state["members"]["a"]["overlays"]["dcos"]
 
 
 def test_ipv6_added_later_keeps_ipv4():
     state = roundtrip(allocate(BASE, [master("m", 1), agent("a", 2)]))
     result = allocate(DUAL, [master("m", 1), agent("a", 2)], state=state)
-    assert result["agents"]["a"]["vtep"]["ip"] == state["agents"]["a"]["vtep"]["ip"]
-    assert result["agents"]["a"]["vtep"]["ip6"] == "fd01:a::2/64"
-    assert result["agents"]["a"]["overlays"]["dcos"]["subnet"] == "9.0.1.0/24"
-    assert result["agents"]["a"]["overlays"]["dcos"]["subnet6"] == "fd01:b:0:0:1::/80"
+    assert result["members"]["a"]["vtep"]["ip"] == state["members"]["a"]["vtep"]["ip"]
+    assert result["members"]["a"]["vtep"]["ip6"] == "fd01:a::2/64"
+    assert result["members"]["a"]["overlays"]["dcos"]["subnet"] == "9.0.1.0/24"
+    assert result["members"]["a"]["overlays"]["dcos"]["subnet6"] == "fd01:b:0:0:1::/80"
 
 
 def test_role_change_keeps_slot_and_drops_bridges():
     state = roundtrip(allocate(BASE, [agent("a", 1)]))
     result = allocate(BASE, [master("a", 1)], state=state)
-    assert result["agents"]["a"]["overlays"]["dcos"]["subnet"] == "9.0.0.0/24"
-    assert result["agents"]["a"]["overlays"]["dcos"]["mesos_bridge"] is None
+    assert result["members"]["a"]["overlays"]["dcos"]["subnet"] == "9.0.0.0/24"
+    assert result["members"]["a"]["overlays"]["dcos"]["mesos_bridge"] is None
 
 
 def test_underlay_ip_follows_the_inventory():
     state = roundtrip(allocate(BASE, [agent("a", 1)]))
     result = allocate(BASE, [agent("a", 7)], state=state)
-    assert result["agents"]["a"]["ip"] == "192.0.2.7"
-    assert result["agents"]["a"]["vtep"] == state["agents"]["a"]["vtep"]
+    assert result["members"]["a"]["ip"] == "192.0.2.7"
+    assert result["members"]["a"]["vtep"] == state["members"]["a"]["vtep"]
 
 
 def test_growing_vtep_subnet_keeps_addresses():
     state = roundtrip(allocate(BASE, [agent("a", 1)]))
     result = allocate(net(vtep_subnet="44.128.0.0/16"), [agent("a", 1)], state=state)
-    assert result["agents"]["a"]["vtep"]["ip"] == "44.128.0.1/16"
+    assert result["members"]["a"]["vtep"]["ip"] == "44.128.0.1/16"
 
 
 def test_normalised_network_has_every_key():
@@ -435,7 +435,7 @@ def test_capacity_error_counts_existing_allocations():
 def good_state():
     """A state file as mesos.overlay 1.0.0 wrote it: the network and every member's whole entry."""
     result = roundtrip(allocate(BASE, [agent("a", 1), agent("b", 2)]))
-    return {"network": result["network"], "agents": result["agents"]}
+    return {"network": result["network"], "agents": result["members"]}
 
 
 def good_state2():
@@ -455,7 +455,7 @@ def test_state_formats_1_and_2_give_the_same_allocation():
     from_v1 = allocate(BASE, members, state=good_state())
     from_v2 = allocate(BASE, members, state=good_state2())
     assert from_v1 == from_v2
-    assert from_v1["agents"]["c"]["vtep"]["ip"] == "44.128.0.3/20"
+    assert from_v1["members"]["c"]["vtep"]["ip"] == "44.128.0.3/20"
 
 
 def test_error_state2_duplicate_vtep():
@@ -551,11 +551,11 @@ def test_an_ipv6_only_overlay_gets_ipv6_slices_and_halves_only():
     result = allocate(V6ONLY, members)
     assert result["network"]["overlays"][1] == {"name": "dcos6", "subnet": None, "prefix": None,
                                                 "subnet6": "fd01:b::/64", "prefix6": 80, "enabled": True}
-    a1 = result["agents"]["a1"]["overlays"]["dcos6"]
+    a1 = result["members"]["a1"]["overlays"]["dcos6"]
     assert a1["subnet"] is None and a1["subnet6"] == "fd01:b:0:0:1::/80"
     assert a1["mesos_bridge"] == {"name": "m-dcos6", "ip": None, "ip6": "fd01:b:0:0:1::/81"}
     assert a1["docker_bridge"] == {"name": "d-dcos6", "ip": None, "ip6": "fd01:b::1:8000:0:0/81"}
-    m1 = result["agents"]["m1"]["overlays"]["dcos6"]
+    m1 = result["members"]["m1"]["overlays"]["dcos6"]
     assert m1["subnet6"] == "fd01:b::/80" and m1["mesos_bridge"] is None
     # The saved state reads back to the same allocation.
     assert allocate(V6ONLY, members, state=result["state"])["state"] == result["state"]

@@ -50,7 +50,7 @@ steps = st.lists(st.one_of(joins, joins, releases, toggles, additions), min_size
 def held(result):
     """Every allocated value, by pool: [(pool, value, holder)]."""
     out = []
-    for name, entry in result["agents"].items():
+    for name, entry in result["members"].items():
         out.append(("vtep", entry["vtep"]["ip"], name))
         out.append(("mac", entry["vtep"]["mac"], name))
         if entry["vtep"]["ip6"]:
@@ -77,11 +77,11 @@ def check_invariants(previous, result, members, released, overlays):
         assert (pool, value) not in seen, "%s %s held by %s and %s" % (pool, value, seen[(pool, value)], name)
         seen[(pool, value)] = name
     # Nothing already allocated moves; only released names disappear.
-    for name, old in previous.get("agents", {}).items():
+    for name, old in previous.get("members", {}).items():
         if name in released:
-            assert name not in result["agents"]
+            assert name not in result["members"]
             continue
-        new = result["agents"][name]
+        new = result["members"][name]
         assert new["vtep"]["ip"] == old["vtep"]["ip"]
         assert new["vtep"]["mac"] == old["vtep"]["mac"]
         if old["vtep"]["ip6"]:
@@ -93,7 +93,7 @@ def check_invariants(previous, result, members, released, overlays):
     # Every present member holds everything that is enabled.
     enabled = [name for name, on in overlays if on]
     for member in members:
-        entry = result["agents"][member["name"]]
+        entry = result["members"][member["name"]]
         assert entry["vtep"]["ip6"]
         for overlay in enabled:
             assert entry["overlays"][overlay]["subnet"]

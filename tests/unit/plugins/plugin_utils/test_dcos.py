@@ -73,7 +73,7 @@ MEMBERS = [{"name": "master-1", "ip": "10.0.0.10", "role": "master"},
 def test_every_address_stays_where_dcos_put_it():
     state = import_dcos(_dcos_state(), MEMBERS)
     result = allocate(NETWORK, MEMBERS, state=state)
-    agents = result["agents"]
+    agents = result["members"]
     assert agents["agent-3"]["vtep"] == {"name": "vtep1024", "vni": 1024, "ip": "44.128.0.1/20",
                                          "ip6": "fd01:a::1/64", "mac": "70:b3:d5:80:00:01"}
     assert agents["master-1"]["vtep"]["ip"] == "44.128.0.3/20"
@@ -93,11 +93,11 @@ def test_a_new_member_gets_the_gap_a_deleted_agent_left():
     members = MEMBERS + [{"name": "agent-2", "ip": "10.0.0.22", "role": "agent"},
                          {"name": "agent-4", "ip": "10.0.0.24", "role": "agent"}]
     result = allocate(NETWORK, members, state=import_dcos(_dcos_state(), members))
-    assert result["agents"]["agent-2"]["vtep"]["ip"] == "44.128.0.2/20"
-    assert result["agents"]["agent-2"]["overlays"]["dcos"]["subnet"] == "9.0.1.0/24"
-    assert result["agents"]["agent-2"]["overlays"]["dcos6"]["subnet6"] == "fd01:b:0:0:1::/80"
-    assert result["agents"]["agent-4"]["vtep"]["ip"] == "44.128.0.5/20"
-    assert result["agents"]["agent-4"]["overlays"]["dcos"]["subnet"] == "9.0.4.0/24"
+    assert result["members"]["agent-2"]["vtep"]["ip"] == "44.128.0.2/20"
+    assert result["members"]["agent-2"]["overlays"]["dcos"]["subnet"] == "9.0.1.0/24"
+    assert result["members"]["agent-2"]["overlays"]["dcos6"]["subnet6"] == "fd01:b:0:0:1::/80"
+    assert result["members"]["agent-4"]["vtep"]["ip"] == "44.128.0.5/20"
+    assert result["members"]["agent-4"]["overlays"]["dcos"]["subnet"] == "9.0.4.0/24"
 
 
 def test_the_json_text_of_the_endpoint_is_accepted():
@@ -128,7 +128,7 @@ def test_an_agent_without_overlays_is_allocated_as_new():
     dcos["agents"][2]["overlays"] = []
     state = import_dcos(dcos, MEMBERS)
     assert "agent-1" not in state["members"]
-    assert allocate(NETWORK, MEMBERS, state=state)["agents"]["agent-1"]["vtep"]["ip"] == "44.128.0.2/20"
+    assert allocate(NETWORK, MEMBERS, state=state)["members"]["agent-1"]["vtep"]["ip"] == "44.128.0.2/20"
 
 
 def test_an_unknown_agent_is_refused_naming_it_unless_left_out():

@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import (
-    AllocationError, allocate, merge_states)
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, allocate
+from ansible_collections.mesos.overlay.plugins.plugin_utils._state import merge_states
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_config as _cni_config
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view, peers_of
 

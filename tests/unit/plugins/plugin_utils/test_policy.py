@@ -11,8 +11,10 @@ import json
 
 import pytest
 
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import options as step_options
+from ansible_collections.mesos.overlay.plugins.module_utils._nftables import policy_chains
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, allocate
-from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_policy, group_table, matrix, verdict
+from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_policy, group_table, verdict
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_config, cni_files, dataplane
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
 
@@ -83,15 +85,10 @@ def test_verdicts_no_group_and_unnamed_groups_follow_the_default():
     assert verdict(open_policy, "dcos", 0, 100) == "allow"
 
 
-def test_the_matrix_lists_every_pair_with_no_group():
-    rows = matrix(group_policy(DEMO, NETWORK), "dcos")
-    assert len(rows) == 9
-    assert {"from": 100, "to": 200, "expected": "allow"} in rows and {"from": 0, "to": 0, "expected": "deny"} in rows
-
-
 def test_the_agent_table_judges_by_direction_and_ends_with_the_default():
     table = group_table(group_policy(DEMO, NETWORK), view())
-    chains = {chain["name"]: chain for chain in table["chains"]}
+    # The controller decides as data; the host writes it as nft rules.
+    chains = {chain["name"]: chain for chain in policy_chains(step_options("group_policy", table))}
     assert table["state"] == "present" and table["groups"] == [100, 200]
     assert chains["to_dcos"]["rules"][-1] == "drop"
     assert ("ct direction reply meta mark & 0x0000ffff == 0x000000c8 ip daddr @g100_4 accept"
@@ -108,7 +105,7 @@ def test_the_agent_table_judges_by_direction_and_ends_with_the_default():
 
 def test_rules_equal_to_the_default_add_nothing():
     policy = group_policy({"overlays": {"dcos": {"default": "allow", "rules": [{"from": 1, "to": 2}]}}}, NETWORK)
-    chains = {chain["name"]: chain for chain in group_table(policy, view())["chains"]}
+    chains = {chain["name"]: chain for chain in policy_chains(step_options("group_policy", group_table(policy, view())))}
     assert chains["to_dcos"]["rules"] == ["accept"]
 
 

@@ -12,13 +12,13 @@ import os
 
 import pytest
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import (
-    AllocationError, allocate, normalize_state)
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, allocate
+from ansible_collections.mesos.overlay.plugins.plugin_utils._state import normalize_state
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import (
     cni_files, dataplane, firewall_chains, mesos_files, module_network)
-from ansible_collections.mesos.overlay.plugins.module_utils._boot import complete
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import complete
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation, host_view, peers_of
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view, peers_of, saved_allocation
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
 DUAL = {
@@ -53,13 +53,13 @@ def test_a_state_file_of_1_0_0_loads_unchanged():
     """tests/unit/fixtures/state-1.0.0.json was written by mesos.overlay 1.0.0's state role."""
     old = load("state-1.0.0.json")
     assert "format" not in old
-    assert as_allocation(old)["agents"] == load("agents-1.0.0.json")
+    assert saved_allocation(old)["members"] == load("agents-1.0.0.json")
     members = [{"name": n, "ip": e["ip"], "role": e["role"]} for n, e in old["agents"].items()]
     again = allocate(old["network"], members, state=old)
-    assert again["agents"] == load("agents-1.0.0.json")
+    assert again["members"] == load("agents-1.0.0.json")
     # The next write is format 2, and it reads back the same.
     assert again["state"]["format"] == 2
-    assert as_allocation(json.loads(json.dumps(again["state"])))["agents"] == again["agents"]
+    assert saved_allocation(json.loads(json.dumps(again["state"])))["members"] == again["members"]
 
 
 def test_normalize_state_of_a_result_is_its_state(allocation):
@@ -85,9 +85,14 @@ def test_view_of_an_agent(allocation):
 
 
 def test_view_from_the_saved_state_equals_the_view_from_the_allocation(allocation):
-    saved = json.loads(json.dumps(allocation["state"]))
+    saved = saved_allocation(json.loads(json.dumps(allocation["state"])))
     for name in ("m1", "a1", "a2"):
         assert host_view(saved, name) == host_view(allocation, name)
+
+
+def test_error_a_saved_state_is_turned_into_an_allocation_once_not_by_every_filter(allocation):
+    with pytest.raises(AllocationError, match=r"is a saved state, not an allocation: .* saved_allocation filter"):
+        host_view(allocation["state"], "a1")
 
 
 def test_view_of_a_master_has_no_bridges(allocation):
@@ -102,8 +107,10 @@ def test_error_view_of_a_stranger(allocation):
 
 
 def test_error_view_of_nothing():
-    with pytest.raises(AllocationError, match=r"allocation: \{\} is empty"):
+    with pytest.raises(AllocationError, match=r"allocation: \{\} is not an allocation"):
         host_view({}, "a1")
+    with pytest.raises(AllocationError, match=r"allocation: \{\} is empty"):
+        saved_allocation({})
 
 
 # --- rendering --------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 # Copyright (c) 2026, mesos.overlay contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""mesos-overlay-groups: the group of a container, for the group policy of mesos.overlay.
+"""Private helper of mesos.overlay: mesos-overlay-groups, the group of a container (group policy).
 
-Python standard library only; the agent role installs it into the CNI plugins dir. Two uses:
+The agent role installs a launcher of this module into the CNI plugins dir (the module_utils
+are on the host already, copied by the vtep role). Two uses:
 
 CNI plugin (Mesos containerizer). The CNI config of an overlay with a group policy names it as
 ``type`` and holds the real plugin's config as ``delegate`` (the bridge plugin, or the port
@@ -20,7 +21,11 @@ delegate leaves no membership behind. A container without a group is only delega
 Docker watcher (Docker containerizer): ``mesos-overlay-groups docker <config.json>`` follows
 Docker's events and gives each container on an overlay's Docker network the group of its label
 ``mesos.overlay.group`` while it is connected (files ``docker-<container>-<network>.json``);
-at start, and whenever Docker comes back, it reconciles with the running containers.
+at start, and whenever Docker comes back, it reconciles with the running containers. It talks to
+Docker through the Docker SDK for Python (``_docker``), imported only in that mode: a CNI call
+(every task start) needs the standard library alone, and Python's start-up is most of its cost.
+The names (table, sets, records' directory, label) and the nft syntax are ``_dataplane``'s and
+``_nftables``'s.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -34,9 +39,10 @@ import subprocess
 import sys
 import time
 
-LABEL = "mesos.overlay.group"
-TABLE = "mesos_overlay"
-MEMBERS_DIR = "/run/mesos-overlay/groups"
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import GROUP_LABEL, MEMBERS_DIR, NFT_TABLE
+from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_PATH
+from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines
+
 CNI_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"]
 
 
@@ -67,7 +73,7 @@ def resolve(candidates, names):
 
 def _nft(script):
     nft = None
-    for directory in os.environ.get("PATH", "").split(os.pathsep) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]:
+    for directory in os.environ.get("PATH", "").split(os.pathsep) + list(SEARCH_PATH):
         if directory and os.access(os.path.join(directory, "nft"), os.X_OK):
             nft = os.path.join(directory, "nft")
             break
@@ -76,13 +82,6 @@ def _nft(script):
     proc = subprocess.run([nft, "-f", "-"], input=script.encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           check=False)
     return proc.returncode, proc.stderr.decode(errors="replace").strip()
-
-
-def _families(addresses):
-    by_version = {}
-    for address in addresses:
-        by_version.setdefault(ipaddress.ip_address(address).version, []).append(address)
-    return by_version
 
 
 def join(members_dir, table, key, number, addresses, details):
@@ -95,12 +94,7 @@ def join(members_dir, table, key, number, addresses, details):
         json.dump(dict(details, group=number, addresses=addresses), handle, sort_keys=True)
         handle.write("\n")
     os.rename(temporary, path)
-    lines = ["add table inet %s" % table]
-    for version, members in sorted(_families(addresses).items()):
-        name = "g%d_%d" % (number, version)
-        lines.append("add set inet %s %s { type %s; }" % (table, name, "ipv4_addr" if version == 4 else "ipv6_addr"))
-        lines.append("add element inet %s %s { %s }" % (table, name, ", ".join(members)))
-    rc, err = _nft("\n".join(lines) + "\n")
+    rc, err = _nft(join_script(table, number, addresses))
     if rc != 0:
         leave(members_dir, table, key)
         raise GroupError("cannot add %s to group %d: %s" % (", ".join(addresses), number, err))
@@ -115,8 +109,7 @@ def leave(members_dir, table, key):
     except (OSError, ValueError):
         return None
     os.unlink(path)
-    lines = ["delete element inet %s g%d_%d { %s }" % (table, int(record["group"]), version, address)
-             for version, members in sorted(_families(record.get("addresses") or []).items()) for address in members]
+    lines = leave_lines(table, int(record["group"]), record.get("addresses") or [])
     if lines and _nft("\n".join(lines) + "\n")[0] != 0:
         # One already gone (a reconciliation removed it) fails the whole transaction: then one at a time.
         for line in lines:
@@ -148,7 +141,7 @@ def result_addresses(result):
 def container_group(config):
     network_info = (((config.get("args") or {}).get("org.apache.mesos") or {}).get("network_info") or {})
     candidates = list(network_info.get("groups") or [])
-    label = config.get("label") or LABEL
+    label = config.get("label") or GROUP_LABEL
     for entry in (network_info.get("labels") or {}).get("labels") or []:
         if isinstance(entry, dict) and entry.get("key") == label:
             candidates.append(entry.get("value", ""))
@@ -184,7 +177,7 @@ def cni_main(stdin):
     if not isinstance(config.get("delegate"), dict) or not config.get("name"):
         return cni_error(version, 7, "the network config needs name and delegate (the real plugin's config)")
     members_dir = config.get("membersDir") or MEMBERS_DIR
-    table = config.get("table") or TABLE
+    table = config.get("table") or NFT_TABLE
     key = "cni-%s-%s" % (os.environ.get("CNI_CONTAINERID", ""), os.environ.get("CNI_IFNAME", ""))
     if command == "ADD":
         try:
@@ -221,58 +214,31 @@ def cni_main(stdin):
 # Docker watcher
 # ---------------------------------------------------------------------------------------
 
-def _unix_connection(path, timeout):
-    """An HTTP connection to Docker's socket. Imported here: a CNI call (every task start) needs
-    none of it, and Python's start-up is most of the plugin's cost."""
-    import http.client
-    import socket
-
-    class UnixHTTPConnection(http.client.HTTPConnection):
-        def connect(self):
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.sock.settimeout(self.timeout)
-            self.sock.connect(path)
-
-    return UnixHTTPConnection("localhost", timeout=timeout)
-
-
 class Docker:
-    def __init__(self, socket_path):
-        self.socket_path = socket_path
+    """What the watcher asks of Docker, through the Docker SDK for Python."""
 
-    def get(self, path):
-        connection = _unix_connection(self.socket_path, timeout=30)
+    def __init__(self, client):
+        self.client = client
+
+    def container(self, container_id):
+        """A container's inspect data, or None when it is gone."""
+        from ansible_collections.mesos.overlay.plugins.module_utils._docker import NotFound
+
         try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            body = response.read()
-            if response.status == 404:
-                return None
-            if response.status != 200:
-                raise OSError("docker GET %s: %d %s" % (path, response.status, body[:200]))
-            return json.loads(body.decode())
-        finally:
-            connection.close()
+            return self.client.api.inspect_container(container_id)
+        except NotFound:
+            return None
+
+    def on_network(self, network):
+        """The ids of the running containers attached to ``network``."""
+        return [summary["Id"] for summary in self.client.api.containers(filters={"network": network})]
 
     def events(self, since):
         """Network connect and disconnect events, one dict at a time, from ``since`` on."""
-        filters = json.dumps({"type": ["network"], "event": ["connect", "disconnect"]})
-        connection = _unix_connection(self.socket_path, timeout=None)
-        connection.request("GET", "/events?since=%d&filters=%s" % (since, _quote(filters)))
-        response = connection.getresponse()
-        if response.status != 200:
-            raise OSError("docker events: %d" % response.status)
-        while True:
-            line = response.readline()
-            if not line:
-                raise OSError("docker closed the event stream")
-            if line.strip():
-                yield json.loads(line.decode())
-
-
-def _quote(text):
-    from urllib.parse import quote
-    return quote(text, safe="")
+        for event in self.client.api.events(since=since, decode=True,
+                                            filters={"type": "network", "event": ["connect", "disconnect"]}):
+            yield event
+        raise OSError("docker closed the event stream")
 
 
 class Watcher:
@@ -281,15 +247,15 @@ class Watcher:
     def __init__(self, config, docker, log):
         self.networks = config["networks"]  # Docker network name -> overlay name
         self.groups = config.get("groups") or {}
-        self.label = config.get("label") or LABEL
+        self.label = config.get("label") or GROUP_LABEL
         self.members_dir = config.get("membersDir") or MEMBERS_DIR
-        self.table = config.get("table") or TABLE
+        self.table = config.get("table") or NFT_TABLE
         self.docker = docker
         self.log = log
 
     def wanted(self, container_id, network):
         """(key, group, addresses) of a container on a watched network, or None."""
-        container = self.docker.get("/containers/%s/json" % container_id)
+        container = self.docker.container(container_id)
         if not container or not (container.get("State") or {}).get("Running"):
             return None
         labels = (container.get("Config") or {}).get("Labels") or {}
@@ -322,18 +288,17 @@ class Watcher:
         """Every running container on a watched network with its group; stale files removed."""
         keep = set()
         for network in self.networks:
-            for summary in self.docker.get('/containers/json?filters=%s' % _quote(json.dumps(
-                    {"network": [network]}))) or []:
+            for container_id in self.docker.on_network(network):
                 try:
-                    wanted = self.wanted(summary["Id"], network)
+                    wanted = self.wanted(container_id, network)
                 except GroupError as exc:
-                    self.log("container %s on %s: %s: no group" % (summary["Id"][:12], network, exc))
+                    self.log("container %s on %s: %s: no group" % (container_id[:12], network, exc))
                     continue
                 if wanted:
                     key, number, addresses = wanted
                     keep.add(key)
                     join(self.members_dir, self.table, key, number, addresses,
-                         {"network": network, "container": summary["Id"], "source": "docker"})
+                         {"network": network, "container": container_id, "source": "docker"})
         try:
             names = os.listdir(self.members_dir)
         except OSError:
@@ -358,7 +323,11 @@ class Watcher:
 
 
 def docker_main(argv):
-    from http.client import HTTPException
+    if sys.flags.no_site:
+        # The launcher runs with -S for the CNI calls; the Docker SDK lives in the site packages.
+        import site
+        site.main()
+    from ansible_collections.mesos.overlay.plugins.module_utils._docker import DockerException, DockerProblem, connect
 
     def log(line):
         sys.stdout.write(line + "\n")
@@ -366,17 +335,17 @@ def docker_main(argv):
 
     with open(argv[0] if argv else "/etc/mesos-overlay/groups-docker.json") as handle:
         config = json.load(handle)
-    watcher = Watcher(config, Docker(config.get("socket") or "/var/run/docker.sock"), log)
     once = "--once" in argv
     while True:
         try:
+            watcher = Watcher(config, Docker(connect(timeout=30)), log)
             if once:
                 watcher.reconcile()
                 return 0
             log("following Docker's events for %s" % ", ".join(sorted(watcher.networks)))
             watcher.follow()
-        except (OSError, ValueError, HTTPException) as exc:
-            # Docker restarting: reconcile again once it answers.
+        except (OSError, ValueError, DockerException, DockerProblem) as exc:
+            # Docker restarting (requests' connection errors are OSErrors): reconcile again once it answers.
             log("docker: %s; again in 2 s" % exc)
             time.sleep(2)
 

@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Private helper of mesos.overlay: the one interface the host-side code runs through.
+
+Every step of the data plane (files, sysctls, the VTEP, its peers, the firewall chains, the
+group policy's table) takes its options as a plain dict and a ``Host``: what it needs of
+whoever runs it, and nothing else. Two implement it: ``ModuleHost`` inside an Ansible module
+(AnsibleModule's own command runner, search path and warnings) and ``CommandHost`` for the
+commands that run without Ansible (the boot restore): subprocess, the sbin directories, the
+journal. A step that cannot do its job raises ``HostError`` (a command failed) or
+``ParameterError`` (an option is wrong); the module turns either into ``fail_json``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import subprocess
+import sys
+
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+
+# Where a command run by systemd finds ip, iptables and nft even with a short PATH.
+SEARCH_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+class HostError(Exception):
+    """A command or a write failed on the host; ``result`` holds what to report beside the message."""
+
+    def __init__(self, message, **result):
+        Exception.__init__(self, message)
+        self.result = result
+
+
+class Host:
+    """What host-side code needs of whoever runs it.
+
+    ``check_mode``: plan only; ``diff``: return diffs. ``run(argv, data=None, env=None)`` runs
+    an argv list (never a shell) with ``data`` on stdin and ``env`` added to the environment,
+    and returns ``(rc, stdout, stderr)`` as text; ``which(name)`` is the path of a program or
+    None; ``warn(text)`` reports something that did not stop the step.
+    """
+
+    check_mode = False
+    diff = False
+
+    def run(self, argv, data=None, env=None):
+        raise NotImplementedError
+
+    def which(self, name):
+        raise NotImplementedError
+
+    def warn(self, text):
+        raise NotImplementedError
+
+    def require(self, name, why=None):
+        """The path of a program the step cannot do without, or HostError naming it."""
+        path = self.which(name)
+        if path is None:
+            raise HostError("%s is not installed%s" % (name, ": " + why if why else ""))
+        return path
+
+
+class ModuleHost(Host):
+    """The host as an Ansible module sees it."""
+
+    def __init__(self, module):
+        self.module = module
+        self.check_mode = module.check_mode
+        self.diff = module._diff
+
+    def run(self, argv, data=None, env=None):
+        return self.module.run_command(argv, data=data, environ_update=env, binary_data=data is not None)
+
+    def which(self, name):
+        return self.module.get_bin_path(name)
+
+    def warn(self, text):
+        self.module.warn(text)
+
+
+def fail_module(module, exc):
+    """``fail_json`` for what a step raised (the message, and what HostError carries)."""
+    extra = exc.result if isinstance(exc, HostError) else {}
+    module.fail_json(msg=str(exc), **extra)
+
+
+class CommandHost(Host):
+    """The host as a command run without Ansible sees it: lines to the journal (stdout)."""
+
+    def __init__(self, check_mode=False, stream=None):
+        self.check_mode = check_mode
+        self.stream = stream
+
+    def run(self, argv, data=None, env=None):
+        environment = dict(os.environ)
+        environment.update(env or {})
+        proc = subprocess.run(argv, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment,
+                              universal_newlines=True, check=False)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    def which(self, name):
+        for directory in os.environ.get("PATH", "").split(os.pathsep) + list(SEARCH_PATH):
+            path = os.path.join(directory, name)
+            if directory and os.access(path, os.X_OK):
+                return path
+        return None
+
+    def say(self, line):
+        stream = self.stream or sys.stdout
+        stream.write(line + "\n")
+        stream.flush()
+
+    def warn(self, text):
+        self.say("warning: %s" % text)
+
+
+__all__ = ("CommandHost", "Host", "HostError", "ModuleHost", "ParameterError", "SEARCH_PATH", "fail_module")

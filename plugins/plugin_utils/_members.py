@@ -1,0 +1,129 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A member's entry: everything derived from what it holds, in one place (``member_entry``).
+
+The MAC, the VTEP's name and VNI, the bridges with their halves and gateways: ``allocate``, the
+host views, the reports and the DC/OS import all take them from here."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import VTEP_NAME, VTEP_VNI, docker_bridge, mesos_bridge
+from ansible_collections.mesos.overlay.plugins.plugin_utils._addresses import format_ipv4, format_ipv6, parse_cidr
+
+
+def record_of(holder, network, pools):
+    """What a member holds, as saved in the state (format 2): nothing that can be derived."""
+    overlays = {}
+    for overlay in network.overlays:
+        name = overlay["name"]
+        index = holder.slices.get((name, 4))
+        index6 = holder.slices.get((name, 6))
+        if index is None and index6 is None:
+            continue
+        overlays[name] = {
+            "subnet": None if index is None else pools[(name, 4)].cidr(index),
+            "subnet6": None if index6 is None else pools[(name, 6)].cidr(index6),
+        }
+    return {
+        "ip": holder.ip,
+        "role": holder.role,
+        "vtep_ip": "%s/%d" % (format_ipv4(pools["vtep"].address(holder.vtep)), network.vtep_subnet.prefixlen),
+        "vtep_ip6": None if holder.vtep6 is None else "%s/%d" % (
+            format_ipv6(pools["vtep6"].address(holder.vtep6)), network.vtep_subnet6.prefixlen),
+        "overlays": overlays,
+    }
+
+
+def halves(cidr, start=None):
+    """The Mesos and the Docker half of a slice 'address/len', as 'address/len+1' strings.
+
+    ``start``: the slice's first address as an int when the caller has it (no parsing again).
+    """
+    if not cidr:
+        return None, None
+    address, _slash, length = cidr.partition("/")
+    version = 6 if ":" in address else 4
+    if start is None:
+        start = parse_cidr(cidr)[1]
+    length = int(length)
+    suffix = "/%d" % (length + 1)
+    if version == 4:
+        return address + suffix, format_ipv4(start + (1 << (31 - length))) + suffix
+    return address + suffix, format_ipv6(start + (1 << (127 - length))) + suffix
+
+
+def member_entry(network, record, starts=None):
+    """A member's entry of ``allocate``'s ``members`` mapping, derived from what it holds.
+
+    The one place where the MAC, the VTEP name and VNI, the bridge names and the halves are
+    derived (the bridges' gateways too: ``with_gateways``): ``allocate``, the per-host view,
+    the reports and the DC/OS import all go through it. ``network`` is a validated Network,
+    ``record`` a member of a state in the current format; ``starts`` (what ``allocate`` has
+    at hand: ``{"vtep": int, (overlay, 4 or 6): int}``) saves parsing its strings again.
+    """
+    starts = starts or {}
+    vtep_address = starts.get("vtep")
+    if vtep_address is None:
+        vtep_address = parse_cidr(record["vtep_ip"])[1]
+    mac = "%s:%02x:%02x:%02x" % (network.mac_prefix, (vtep_address >> 16) & 0xFF,
+                                 (vtep_address >> 8) & 0xFF, vtep_address & 0xFF)
+    is_agent = record["role"] == "agent"
+    overlays = {}
+    held = record.get("overlays") or {}
+    for overlay in network.overlays:
+        name = overlay["name"]
+        slot = held.get(name)
+        if not slot:
+            continue
+        entry = {
+            "subnet": slot.get("subnet"),
+            "subnet6": slot.get("subnet6"),
+            "enabled": overlay["enabled"],
+            "mesos_bridge": None,
+            "docker_bridge": None,
+        }
+        if is_agent:
+            mesos4, docker4 = halves(slot.get("subnet"), starts.get((name, 4)))
+            mesos6, docker6 = halves(slot.get("subnet6"), starts.get((name, 6)))
+            entry["mesos_bridge"] = {"name": mesos_bridge(name), "ip": mesos4, "ip6": mesos6}
+            entry["docker_bridge"] = {"name": docker_bridge(name), "ip": docker4, "ip6": docker6}
+        overlays[name] = entry
+    return {
+        "ip": record["ip"],
+        "role": record["role"],
+        "vtep": {"name": VTEP_NAME, "vni": VTEP_VNI, "ip": record["vtep_ip"], "ip6": record.get("vtep_ip6"),
+                 "mac": mac},
+        "overlays": overlays,
+    }
+
+
+def gateway(half):
+    """The first host address of a half: the bridge's own address (CNI bridge plugin and Docker)."""
+    if not half:
+        return None
+    version, start, _length = parse_cidr(half)
+    return (format_ipv4 if version == 4 else format_ipv6)(start + 1)
+
+
+def with_gateways(entry):
+    """A member's entry (``member_entry``) with each bridge's ``gateway`` and ``gateway6``: a host's own view."""
+    overlays = {}
+    for name, slot in entry["overlays"].items():
+        slot = dict(slot)
+        for key in ("mesos_bridge", "docker_bridge"):
+            if slot[key]:
+                slot[key] = dict(slot[key], gateway=gateway(slot[key]["ip"]), gateway6=gateway(slot[key]["ip6"]))
+        overlays[name] = slot
+    return dict(entry, overlays=overlays)
+
+
+def masters_of(members):
+    """The underlay addresses of the masters among ``members`` ({name: entry or record}), by name.
+
+    Kept in the allocation once, so that each host's view does not scan every member for them.
+    """
+    return [members[name]["ip"] for name in sorted(members) if members[name]["role"] == "master"]
