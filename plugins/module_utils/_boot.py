@@ -58,4 +58,5 @@ def main(argv=None, host=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # The command's exit status (a module would exit through AnsibleModule; this is no module).
+    raise SystemExit(main())

@@ -238,7 +238,7 @@ def apply(plane, host, log=None):
             if changes:
                 log("%s: %d change(s)%s: %s" % (label, len(changes), " (check mode)" if host.check_mode else "",
                                                 "; ".join(c.get("reason") or "%s %s %s" % (c["action"], c["kind"],
-                                                                                          c["key"]) for c in changes)))
+                                                                                           c["key"]) for c in changes)))
             else:
                 log("%s: as it should be" % label)
     return results
@@ -283,10 +283,11 @@ class DataPlane:
         firewall = results.pop("firewall")
         results.setdefault("group_policy", unchanged)
         every = [results["sysctl"], results["vtep"], results["peers"]] + firewall + [results["group_policy"]]
-        result = dict(results, file=file_result,
-                      firewall={"changed": any(r["changed"] for r in firewall), "results": firewall},
-                      changed=file_result["changed"] or any(r["changed"] for r in every),
-                      changes=file_result["changes"] + [change for r in every for change in r["changes"]])
+        result = dict(results)
+        result.update({"file": file_result,
+                       "firewall": {"changed": any(r["changed"] for r in firewall), "results": firewall},
+                       "changed": file_result["changed"] or any(r["changed"] for r in every),
+                       "changes": file_result["changes"] + [change for r in every for change in r["changes"]]})
         if self.host.diff:
             result["diff"] = [d for d in [file_result.get("diff")] + [r.get("diff") for r in every] if d]
         return result

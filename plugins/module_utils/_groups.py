@@ -235,9 +235,8 @@ class Docker:
 
     def events(self, since):
         """Network connect and disconnect events, one dict at a time, from ``since`` on."""
-        for event in self.client.api.events(since=since, decode=True,
-                                            filters={"type": "network", "event": ["connect", "disconnect"]}):
-            yield event
+        yield from self.client.api.events(since=since, decode=True,
+                                          filters={"type": "network", "event": ["connect", "disconnect"]})
         raise OSError("docker closed the event stream")
 
 
@@ -357,4 +356,5 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # The plugin's exit status (CNI reads it; this is no Ansible module).
+    raise SystemExit(main())

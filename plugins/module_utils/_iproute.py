@@ -156,7 +156,7 @@ class IPRoute:
         binary = group[0][0]
         lines = [" ".join(str(part) for part in argv[1:]) for argv in group]
         rc, out, err = self.host.run([binary, "-batch", "-"], env=self.environ,
-                                               data="\n".join(lines) + "\n")
+                                     data="\n".join(lines) + "\n")
         if rc == 0:
             return
         failed = re.search(r"Command failed -:(\d+)", err or "")

@@ -238,7 +238,7 @@ class FirewallChainModule:
                 if script:
                     restore = self.host.require(FAMILIES[family][1])
                     rc, out, err = self.host.run([restore, "-w", "--noflush"], data=script,
-                                                           env={"LC_ALL": "C"})
+                                                 env={"LC_ALL": "C"})
                     if rc != 0:
                         raise HostError("%s refused the change of %s: %s" % (
                             FAMILIES[family][1], self.chain.name, (err or out).strip()), script=script)

@@ -189,7 +189,7 @@ class GroupPolicy:
     def read(self):
         """The table as it is (None when there is none)."""
         rc, out, err = self.host.run([self.nft, "list", "table", "inet", self.table],
-                                               env={"LC_ALL": "C"})
+                                     env={"LC_ALL": "C"})
         if rc != 0:
             if "No such file or directory" in err or "does not exist" in err:
                 return None

@@ -49,7 +49,7 @@ def parse_members(members, network):
         inside = network.contains_address(underlay[1])
         if inside:
             raise field_error(field + ".ip", ip, "lies inside the %s: the underlay must be "
-                               "outside the overlay address spaces (member %s)" % (inside, name))
+                              "outside the overlay address spaces (member %s)" % (inside, name))
         if address in by_ip:
             raise field_error(field + ".ip", ip, "is also the address of member %s" % by_ip[address])
         by_ip[address] = name
@@ -58,7 +58,6 @@ def parse_members(members, network):
             raise field_error(field + ".role", role, "must be one of %s (member %s)" % (", ".join(ROLES), name))
         by_name[name] = {"ip": address, "role": role}
     return by_name
-
 
 
 def build_pools(network):
@@ -91,7 +90,6 @@ def check_capacity(pool, missing):
         raise AllocationError("%s is full: its capacity is %d and the demand is %d (%d already "
                               "allocated, %d members need one more)"
                               % (pool.label, pool.capacity, demand, len(pool.used), missing))
-
 
 
 def allocate(config, members, state=None, release=None):
@@ -127,7 +125,7 @@ def _allocate(config, members, state, release):
     for name in release:
         if name in current:
             raise field_error("release", name, "is still a member: remove it from the inventory "
-                               "before releasing its allocation")
+                              "before releasing its allocation")
 
     pools = build_pools(network)
     holders = load_holders(state, network, pools)

@@ -33,7 +33,7 @@ _OVERLAY_KEYS = ("name", "subnet", "prefix", "subnet6", "prefix6", "enabled")
 def _dcos_network(dcos_network):
     if not isinstance(dcos_network, dict):
         raise field_error("dcos_state.network", dcos_network, "is not a dictionary (is this the JSON of "
-                           "GET /overlay-master/state?)")
+                          "GET /overlay-master/state?)")
     config = {key: dcos_network.get(key) for key in _NETWORK_KEYS}
     overlays = dcos_network.get("overlays")
     if isinstance(overlays, list):
@@ -53,17 +53,17 @@ def _same_network(configured, dcos):
     for key in _NETWORK_KEYS:
         if mine[key] != theirs[key]:
             raise field_error("network." + key, mine[key], "differs from what DC/OS used (%r): set "
-                               "mesos_overlay_network to the cluster's overlay configuration" % theirs[key])
+                              "mesos_overlay_network to the cluster's overlay configuration" % theirs[key])
     configured_overlays = {o["name"]: o for o in mine["overlays"]}
     for overlay in theirs["overlays"]:
         have = configured_overlays.get(overlay["name"])
         if have is None:
             raise field_error("network.overlays", overlay["name"], "is an overlay of the DC/OS cluster missing "
-                               "from the configuration (keep it, with 'enabled: false' if it is not wanted)")
+                              "from the configuration (keep it, with 'enabled: false' if it is not wanted)")
         for key in ("subnet", "prefix", "subnet6", "prefix6"):
             if have[key] != overlay[key]:
                 raise field_error("network.overlays[%s].%s" % (overlay["name"], key), have[key],
-                                   "differs from what DC/OS used (%r)" % overlay[key])
+                                  "differs from what DC/OS used (%r)" % overlay[key])
 
 
 def _text(field, value):
@@ -85,7 +85,7 @@ def _vxlan_of(field, overlay):
     vxlan = backend.get("vxlan") if isinstance(backend, dict) else None
     if not isinstance(vxlan, dict):
         raise field_error(field + ".backend.vxlan", vxlan, "is missing: DC/OS gives every overlay of an "
-                           "agent its VTEP")
+                          "agent its VTEP")
     return {
         "vni": vxlan.get("vni"),
         "vtep_name": vxlan.get("vtep_name"),
@@ -118,7 +118,7 @@ def _agent_record(field, agent, network, role):
             vtep, vtep_field = vxlan, where
         elif vxlan != vtep:
             raise field_error(where + ".backend.vxlan", vxlan, "differs from the VTEP of %s (%r): one agent has "
-                               "one VTEP" % (vtep_field, vtep))
+                              "one VTEP" % (vtep_field, vtep))
         slices[name] = {"subnet": _text(where + ".subnet", overlay.get("subnet")),
                         "subnet6": _text(where + ".subnet6", overlay.get("subnet6")),
                         "bridges": {key: overlay.get(key) for key in ("mesos_bridge", "docker_bridge")},
@@ -127,11 +127,11 @@ def _agent_record(field, agent, network, role):
         return None
     if vtep["vni"] != VTEP_VNI or vtep["vtep_name"] != VTEP_NAME:
         raise field_error(vtep_field + ".backend.vxlan", {"vni": vtep["vni"], "vtep_name": vtep["vtep_name"]},
-                           "is not the VTEP this collection configures (vni %d, %s)" % (VTEP_VNI, VTEP_NAME))
+                          "is not the VTEP this collection configures (vni %d, %s)" % (VTEP_VNI, VTEP_NAME))
     parsed = parse_cidr(vtep["vtep_ip"])
     if parsed is None or parsed[0] != 4 or parsed[2] is None:
         raise field_error(vtep_field + ".backend.vxlan.vtep_ip", vtep["vtep_ip"], "is not an IPv4 address "
-                           "with a prefix length")
+                          "with a prefix length")
     record = {"ip": agent["ip"], "role": role, "vtep_ip": vtep["vtep_ip"], "vtep_ip6": vtep["vtep_ip6"],
               "overlays": {name: {"subnet": slot["subnet"], "subnet6": slot["subnet6"]}
                            for name, slot in sorted(slices.items())}}
@@ -145,8 +145,8 @@ def _check_derived(network, record, seen):
     vtep = seen["vtep"]
     if (vtep["vtep_mac"] or "").lower() != derived["vtep"]["mac"]:
         raise field_error(seen["vtep_field"] + ".backend.vxlan.vtep_mac", vtep["vtep_mac"],
-                           "is not the MAC derived from vtep_ip %s and vtep_mac_oui (%s)"
-                           % (vtep["vtep_ip"], derived["vtep"]["mac"]))
+                          "is not the MAC derived from vtep_ip %s and vtep_mac_oui (%s)"
+                          % (vtep["vtep_ip"], derived["vtep"]["mac"]))
     for name, slot in seen["slices"].items():
         for key, bridge in slot["bridges"].items():
             if bridge in (None, {}):
@@ -157,8 +157,8 @@ def _check_derived(network, record, seen):
             for family in ("ip", "ip6"):
                 if bridge.get(family) not in (None, "") and _text(key, bridge[family]) != want[family]:
                     raise field_error("%s.%s.%s" % (slot["field"], key, family), bridge[family],
-                                       "is not the %s half of the agent's slice (%s)"
-                                       % ("first" if key == "mesos_bridge" else "second", want[family]))
+                                      "is not the %s half of the agent's slice (%s)"
+                                      % ("first" if key == "mesos_bridge" else "second", want[family]))
 
 
 def import_dcos(dcos_state, members, network=None, leave_out=None):
@@ -179,7 +179,7 @@ def import_dcos(dcos_state, members, network=None, leave_out=None):
             raise field_error("dcos_state", dcos_state[:60], "is not JSON (%s)" % exc)
     if not isinstance(dcos_state, dict):
         raise field_error("dcos_state", type(dcos_state).__name__, "is not the JSON object of GET "
-                           "/overlay-master/state")
+                          "/overlay-master/state")
     dcos_network = _dcos_network(dcos_state.get("network"))
     chosen = dcos_network
     if network not in (None, {}):
@@ -213,8 +213,8 @@ def import_dcos(dcos_state, members, network=None, leave_out=None):
         name = by_ip.get(ip)
         if name is None:
             raise field_error(field + ".ip", ip, "matches no member of the inventory: add the host to mesos_masters "
-                               "or mesos_agents, or leave it out explicitly (leave_out; the playbook import_dcos "
-                               "takes dcos_leave_out)")
+                              "or mesos_agents, or leave it out explicitly (leave_out; the playbook import_dcos "
+                              "takes dcos_leave_out)")
         taken = _agent_record(field, dict(agent, ip=ip), dcos_network, by_name[name]["role"])
         if taken is not None:
             records[name], seen[name] = taken

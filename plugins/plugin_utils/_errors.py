@@ -8,9 +8,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+
 class AllocationError(ValueError):
     """Bad input or an impossible allocation; the message names the field and the value."""
-
 
 
 def field_error(field, value, why):

@@ -40,7 +40,6 @@ def parse_network(field, value, version):
     return network
 
 
-
 def check_prefix(field, prefix, network):
     max_prefix = MAX_HALF_PREFIX[network.version] - 1
     if prefix < network.prefixlen or prefix > max_prefix:
@@ -61,10 +60,10 @@ class Network:
             # The MAC carries only the low 24 bits of the VTEP address: a larger subnet
             # could give two hosts the same MAC.
             raise field_error("vtep_subnet", config["vtep_subnet"],
-                               "is too large: its prefix length must be 8 or more")
+                              "is too large: its prefix length must be 8 or more")
         if self.vtep_subnet.prefixlen > MAX_HALF_PREFIX[4]:
             raise field_error("vtep_subnet", config["vtep_subnet"],
-                               "has no room for host addresses: its prefix length must be 30 or less")
+                              "has no room for host addresses: its prefix length must be 30 or less")
         vtep_subnet6 = config.get("vtep_subnet6")
         self.vtep_subnet6 = None
         if vtep_subnet6 not in (None, ""):
@@ -91,7 +90,7 @@ class Network:
             parsed = self._parse_overlay("overlays[%d]" % position, overlay)
             if parsed["name"] in seen:
                 raise field_error("overlays[%d].name" % position, parsed["name"],
-                                   "is used twice (also overlays[%d])" % seen[parsed["name"]])
+                                  "is used twice (also overlays[%d])" % seen[parsed["name"]])
             seen[parsed["name"]] = position
             self.overlays.append(parsed)
         self._check_overlaps()
@@ -108,15 +107,15 @@ class Network:
             raise field_error(field + ".name", name, "must be a non-empty string")
         if len(name) > MAX_OVERLAY_NAME:
             raise field_error(field + ".name", name,
-                               "is longer than %d characters (bridge names m-<name> must fit "
-                               "in 15)" % MAX_OVERLAY_NAME)
+                              "is longer than %d characters (bridge names m-<name> must fit "
+                              "in 15)" % MAX_OVERLAY_NAME)
         if name.lower() in RESERVED_OVERLAY_NAMES:
             raise field_error(field + ".name", name,
-                               "is reserved (%s)" % ", ".join(RESERVED_OVERLAY_NAMES))
+                              "is reserved (%s)" % ", ".join(RESERVED_OVERLAY_NAMES))
         if not OVERLAY_NAME_RE.match(name):
             raise field_error(field + ".name", name,
-                               "must start with a letter or digit and hold only letters, digits, "
-                               "'_', '.' and '-'")
+                              "must start with a letter or digit and hold only letters, digits, "
+                              "'_', '.' and '-'")
         subnet = overlay.get("subnet")
         prefix = overlay.get("prefix")
         subnet6 = overlay.get("subnet6")

@@ -54,7 +54,7 @@ def _group_number(field, value, names):
         return names[value]
     known = ", ".join("%s=%d" % item for item in sorted(names.items())) or "none defined"
     raise field_error(field, value, "is not a group number 1-%d nor a name of %s.groups (%s)"
-                       % (MAX_GROUP, FIELD, known))
+                      % (MAX_GROUP, FIELD, known))
 
 
 def _names(value):
@@ -109,7 +109,7 @@ def _overlay_policy(field, value, names):
         if pair in verdicts and verdicts[pair][0] != action:
             other_action, other_position = verdicts[pair]
             raise field_error(rule_field, rule, "%s %d -> %d, which rules[%d] %s: a pair has one verdict"
-                               % ("denies" if action == "deny" else "allows", source, target, other_position,
+                              % ("denies" if action == "deny" else "allows", source, target, other_position,
                                   "allows" if other_action == "allow" else "denies"))
         if pair in verdicts:
             continue
@@ -147,13 +147,13 @@ def group_policy(policy, network):
     for name in sorted(overlays_value):
         if name not in overlay_names:
             raise field_error(FIELD + ".overlays", name, "is not an overlay of mesos_overlay_network (%s)"
-                               % ", ".join(overlay_names))
+                              % ", ".join(overlay_names))
         overlays[name] = _overlay_policy("%s.overlays.%s" % (FIELD, name), overlays_value[name], names)
     chains = {}
     for name in overlays:
         if policy_chain(name) in chains:
             raise field_error(FIELD + ".overlays", name, "and %r name the same nftables chain %s: give one of them "
-                               "no policy or another name" % (chains[policy_chain(name)], policy_chain(name)))
+                              "no policy or another name" % (chains[policy_chain(name)], policy_chain(name)))
         chains[policy_chain(name)] = name
     numbers = set(names.values())
     for overlay in overlays.values():
@@ -230,7 +230,7 @@ def group_probe_plan(endpoints, host):
     """
     if not isinstance(endpoints, list) or not all(isinstance(e, dict) for e in endpoints):
         raise field_error("endpoints", endpoints, "is not a list of probe containers {host, overlay, group, netns, "
-                           "ip4, ip6}")
+                          "ip4, ip6}")
     plan = []
     for mine in (e for e in endpoints if e.get("host") == host):
         for other in (e for e in endpoints if e.get("host") != host and e.get("overlay") == mine.get("overlay")):

@@ -43,7 +43,6 @@ def to_json(data):
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-
 def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None, group_policy=None):
     """The CNI network config of one overlay on an agent (what the DC/OS agent module wrote).
 
@@ -61,7 +60,7 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None, group_
     slot = view["overlays"].get(overlay)
     if not slot or not slot.get("mesos_bridge"):
         raise field_error("overlay", overlay, "has no Mesos bridge on %s (is it an agent, and does it hold a "
-                           "slice of this overlay?)" % view["name"])
+                          "slice of this overlay?)" % view["name"])
     try:
         mtu = int(mtu)
     except (TypeError, ValueError):

@@ -19,6 +19,7 @@ from ansible_collections.mesos.overlay.plugins.plugin_utils._addresses import pa
 from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import AllocationError, field_error
 from ansible_collections.mesos.overlay.plugins.plugin_utils._network import ROLES
 
+
 def load_address(field, value, pool, version):
     """The pool index of a single address 'a.b.c.d/len' read from the state."""
     parsed = parse_cidr(value)
@@ -39,7 +40,7 @@ def load_slice(field, value, pool, version):
         raise field_error(field, value, "in the state is not a network")
     if parsed[0] != version or parsed[2] != pool.block_prefix:
         raise field_error(field, value, "in the state is not a /%d slice of the current %s"
-                           % (pool.block_prefix, pool.label))
+                          % (pool.block_prefix, pool.label))
     # index_of also refuses an address that is not the start of a slice (host bits set).
     index = pool.index_of(parsed[1])
     if index is None:
@@ -78,7 +79,7 @@ def state_member(field, entry):
         raise field_error(field, entry, "is not a dictionary")
     if entry.get("role") not in ROLES or not isinstance(entry.get("ip"), str):
         raise field_error(field, {"ip": entry.get("ip"), "role": entry.get("role")},
-                           "needs an 'ip' string and a 'role' of %s" % ", ".join(ROLES))
+                          "needs an 'ip' string and a 'role' of %s" % ", ".join(ROLES))
     if "vtep" in entry:
         # Format 1 (mesos.overlay 1.0.0) stored the whole view: keep what was allocated.
         vtep = entry.get("vtep")
@@ -113,13 +114,13 @@ def normalize_state(state):
         return {}
     if not isinstance(state, dict):
         raise field_error("state", type(state).__name__, "is not a state this collection wrote "
-                           "(a dictionary with a 'members' or 'agents' dictionary)")
+                          "(a dictionary with a 'members' or 'agents' dictionary)")
     if isinstance(state.get("state"), dict):
         return normalize_state(state["state"])
     version = state.get("format", STATE_FORMAT if "members" in state else 1)
     if version not in (1, STATE_FORMAT):
         raise field_error("state.format", version, "is not a state format this version reads (1 or %d): "
-                           "was it written by a newer mesos.overlay?" % STATE_FORMAT)
+                          "was it written by a newer mesos.overlay?" % STATE_FORMAT)
     key = "members" if version == STATE_FORMAT else "agents"
     entries = state.get(key, {})
     if not isinstance(entries, dict):
@@ -169,8 +170,8 @@ def load_holders(state, network, pools):
         for overlay_name, slot in entry["overlays"].items():
             if overlay_name not in configured:
                 raise field_error(field + ".overlays", overlay_name,
-                                   "holds allocations in the state but is not in the configuration: "
-                                   "keep it with 'enabled: false' instead of deleting it")
+                                  "holds allocations in the state but is not in the configuration: "
+                                  "keep it with 'enabled: false' instead of deleting it")
             for version, key in ((4, "subnet"), (6, "subnet6")):
                 pool_key = (overlay_name, version)
                 value = slot.get(key)
@@ -182,7 +183,6 @@ def load_holders(state, network, pools):
                 holder.slices[pool_key] = index
         holders[name] = holder
     return holders
-
 
 
 def holdings(record):

@@ -20,7 +20,8 @@ NAMES = sorted(f[:-3] for f in os.listdir(FILTER_DIR) if f.endswith(".py") and n
 # One bad input per filter, and what its message must say.
 BAD = {
     "allocate": (({"vtep_subnet": "x"}, []), r"mesos.overlay.allocate: vtep_subnet: 'x' is not a valid network"),
-    "allocation_table": (({"members": 3},), r"mesos.overlay.allocation_table: allocation: .dict. is a saved state, not an allocation: turn it into one once with the saved_allocation filter"),
+    "allocation_table": (({"members": 3},), r"mesos.overlay.allocation_table: allocation: .dict. is a saved state, not an "
+                         r"allocation: turn it into one once with the saved_allocation filter"),
     "changes_of": (([1],), r"mesos.overlay.changes_of: results: \[1\] is not a dictionary"),
     "cni_config": (({}, "a1", "dcos"), r"mesos.overlay.cni_config: allocation: \{\} is not an allocation"),
     "cni_files": (({}, "/cni"), r"mesos.overlay.cni_files: view: 'dict' is not a host view"),
@@ -32,7 +33,8 @@ BAD = {
                      r"mesos.overlay.group_policy: mesos_overlay_group_policy.overlays: 'nope' is not an overlay"),
     "group_probe_plan": (({}, "a1"), r"mesos.overlay.group_probe_plan: endpoints: \{\} is not a list"),
     "group_report": (({"overlay": "dcos"}, {}), r"mesos.overlay.group_report: observations: .* is not a list"),
-    "host_code": (("relative/dir",), r"mesos.overlay.host_code: directory: 'relative/dir' is not an absolute path"),
+    "host_code": (("relative/dir",),
+                  r"mesos.overlay.host_code: directory: 'relative/dir' is not an absolute path"),
     "host_view": (({}, "a1"), r"mesos.overlay.host_view: allocation: \{\} is not an allocation"),
     "merge_states": (([{"host": "m1", "path": "/s", "content": "{"}],), r"mesos.overlay.merge_states: the state file /s on m1"),
     "mesos_files": (({}, {}), r"mesos.overlay.mesos_files: view: 'dict' is not a host view"),
@@ -59,4 +61,4 @@ def test_a_value_of_the_wrong_shape_is_a_filter_error_not_a_traceback():
     from ansible_collections.mesos.overlay.plugins.filter.peers import FilterModule
     with pytest.raises(AnsibleFilterError, match=r"mesos.overlay.peers: the input lacks the key .vtep."):
         FilterModule().filters()["peers"]({"state": {}, "members": {"a1": {}, "a2": {}}, "agents": ["a1", "a2"],
-                                            "network": {"overlays": []}}, "a1")
+                                           "network": {"overlays": []}}, "a1")
