@@ -9,10 +9,10 @@ DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv do
 # Molecule and ansible-playbook must be the venv's.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test deps venv venv-current units units-current integration sanity sanity-current lint build-check molecule \
+.PHONY: test deps venv venv-current units units-unprivileged units-current integration sanity sanity-current lint build-check molecule \
 	docker-engine image bench clean lab lab-down
 
-test: deps venv venv-current units units-current integration sanity sanity-current lint build-check molecule
+test: deps venv venv-current units units-unprivileged units-current integration sanity sanity-current lint build-check molecule
 	@echo "make test: all checks passed"
 
 deps:
@@ -34,6 +34,10 @@ COVERAGE := --cov=ansible_collections.mesos.overlay.plugins.modules \
 	--cov=ansible_collections.mesos.overlay.plugins.module_utils --cov-branch --cov-report=term-missing:skip-covered
 units: venv
 	$(PYTHON) -m pytest tests/unit $(COVERAGE)
+
+# The unit tests once more as an unprivileged user (nobody), so that none comes to need root.
+units-unprivileged: venv
+	tests/units-unprivileged.sh $(abspath $(VENV))
 
 # The current Ansible: ansible-core 2.21 needs Python 3.12 or later (pyenv's 3.13).
 VENV_CURRENT ?= .venv-current

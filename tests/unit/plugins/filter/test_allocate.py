@@ -55,8 +55,8 @@ def run_playbook(tmp_path, network):
     playbook.write_text(PLAYBOOK % json.dumps(network))
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_CALLBACK_RESULT_FORMAT="json")
-    bindir = os.path.dirname(sys.executable)
-    return subprocess.run([os.path.join(bindir, "ansible-playbook"), str(playbook)], cwd=ROOT, env=env,
+    # ansible-playbook of the interpreter running the tests (a venv's, or any user's through PYTHONPATH).
+    return subprocess.run([sys.executable, "-m", "ansible.cli.playbook", str(playbook)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300, check=False)
 
 
