@@ -115,9 +115,9 @@ _value:
     network:
       description: The normalised configuration (all keys present, OUI upper case).
       type: dict
-    agents:
+    members:
       description:
-        - One entry per member, masters included, by name. Each holds C(ip), C(role),
+        - One entry per member, masters included, by name (before 5.0.0 this was C(agents)). Each holds C(ip), C(role),
           C(vtep) (C(name), C(vni), C(ip), C(ip6), C(mac)) and C(overlays), a dict per overlay with
           C(subnet), C(subnet6), C(enabled), C(mesos_bridge) and C(docker_bridge)
           (each C(name), C(ip), C(ip6), or null on masters).
@@ -134,6 +134,11 @@ _value:
               enabled: true
               mesos_bridge: {name: m-dcos, ip: 9.0.1.0/25, ip6: null}
               docker_bridge: {name: d-dcos, ip: 9.0.1.128/25, ip6: null}
+    agents:
+      description: The names of the agents among the members, in name order.
+      type: list
+      elements: str
+      version_added: 5.0.0
     masters:
       description: The underlay addresses of the masters, by name.
       type: list

@@ -14,8 +14,9 @@ version_added: 2.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
   - The state the masters keep holds only what was allocated. This filter derives from it, without allocating
-    anything, what M(mesos.overlay.allocate#filter) returns (C(network), C(agents) with every member's VTEP, MAC,
-    slices and bridges, C(released) empty, C(state)), for reports and checks.
+    anything, what M(mesos.overlay.allocate#filter) returns (C(network), C(members) with every member's VTEP, MAC,
+    slices and bridges, C(agents), C(masters), C(released) empty, C(state)), the one shape the filters that read an
+    allocation take. Do it once per run.
   - Reads both state formats (the one of mesos.overlay 1.0.0 and the current one).
 options:
   _input:
