@@ -4,7 +4,7 @@
 # venv's packages. Where nobody cannot read the checkout, the tests run on a copy of it.
 set -euo pipefail
 venv_packages="$1/lib/python3.11/site-packages"
-as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp PYTHONDONTWRITEBYTECODE=1 "$@"; }
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env PYTHONDONTWRITEBYTECODE=1 "$@"; }
 root=$PWD
 if ! as_nobody test -r "$root/pytest.ini" -a -r "$venv_packages/pytest/__init__.py"; then
   copy=$(mktemp -d)

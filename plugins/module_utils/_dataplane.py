@@ -183,6 +183,13 @@ class Sysctls:
         return result
 
 
+def check_plane(plane):
+    """The plane's shape, before anything is written or applied."""
+    if not isinstance(plane.get("vxlan_link"), dict) or not isinstance(plane.get("vxlan_peers"), dict):
+        raise ParameterError("dataplane: %r has no vxlan_link or vxlan_peers options (give what the dataplane "
+                             "filter returns)" % sorted(plane))
+
+
 def steps(plane):
     """(label, result key, class, options) of every step of a plane, in the order they are applied:
     forwarding, the VTEP, its peers, the firewall chains, the group policy's table.
@@ -194,9 +201,7 @@ def steps(plane):
     from ansible_collections.mesos.overlay.plugins.module_utils._nftables import GroupPolicy
     from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanLink, VxlanPeers
 
-    if not isinstance(plane.get("vxlan_link"), dict) or not isinstance(plane.get("vxlan_peers"), dict):
-        raise ParameterError("dataplane: %r has no vxlan_link or vxlan_peers options (give what the dataplane "
-                             "filter returns)" % sorted(plane))
+    check_plane(plane)
     result = [("sysctl", "sysctl", Sysctls, options("sysctl", {"values": plane.get("sysctl") or {}})),
               ("vxlan_link %s" % plane["vxlan_link"].get("name", VTEP_NAME), "vtep", VxlanLink,
                options("vxlan_link", plane["vxlan_link"])),
@@ -276,7 +281,7 @@ class DataPlane:
 
     def run(self):
         plane = complete(self.params["dataplane"], self.params["peers"])
-        steps(plane)  # the plane's shape checked before the file is written
+        check_plane(plane)
         file_result = self.write_file(plane)
         results = apply(plane, self.host)
         unchanged = {"changed": False, "changes": []}
@@ -295,6 +300,7 @@ class DataPlane:
 
 __all__ = ("DEFAULTS", "DOCKER_BRIDGE_PREFIX", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL", "GROUP_MARK_MASK",
            "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE", "PLANE_PATH", "VTEP_NAME",
-           "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane", "StepFailed", "apply", "complete", "count_changes",
+           "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane", "StepFailed", "apply", "check_plane", "complete",
+           "count_changes",
            "docker_bridge", "group_mark", "group_set", "mesos_bridge", "options", "plane_text", "policy_chain",
            "steps")

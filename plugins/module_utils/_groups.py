@@ -242,6 +242,11 @@ class Docker:
         raise OSError("docker closed the event stream")
 
 
+def docker_key(container_id, network):
+    """The record key of a Docker container on a network (its file is ``<key>.json``)."""
+    return "docker-%s-%s" % (container_id[:12], network)
+
+
 class Watcher:
     """Keeps the member files and sets of Docker containers in line with Docker."""
 
@@ -267,39 +272,31 @@ class Watcher:
         addresses = [address for address in (attached.get("IPAddress"), attached.get("GlobalIPv6Address")) if address]
         if not number or not addresses:
             return None
-        return "docker-%s-%s" % (container["Id"][:12], network), number, addresses
+        return docker_key(container["Id"], network), number, addresses
 
     def connect(self, container_id, network):
+        """Record a container's group on ``network``; returns its record's key, or None when it has none."""
         try:
             wanted = self.wanted(container_id, network)
         except GroupError as exc:
             self.log("container %s on %s: %s: no group" % (container_id[:12], network, exc))
-            return
-        if wanted:
-            key, number, addresses = wanted
-            join(self.members_dir, self.table, key, number, addresses,
-                 {"network": network, "container": container_id, "source": "docker"})
-            self.log("container %s on %s: group %d (%s)" % (container_id[:12], network, number, ", ".join(addresses)))
+            return None
+        if not wanted:
+            return None
+        key, number, addresses = wanted
+        join(self.members_dir, self.table, key, number, addresses,
+             {"network": network, "container": container_id, "source": "docker"})
+        self.log("container %s on %s: group %d (%s)" % (container_id[:12], network, number, ", ".join(addresses)))
+        return key
 
     def disconnect(self, container_id, network):
-        if leave(self.members_dir, self.table, "docker-%s-%s" % (container_id[:12], network)):
+        if leave(self.members_dir, self.table, docker_key(container_id, network)):
             self.log("container %s left %s" % (container_id[:12], network))
 
     def reconcile(self):
         """Every running container on a watched network with its group; stale files removed."""
-        keep = set()
-        for network in self.networks:
-            for container_id in self.docker.on_network(network):
-                try:
-                    wanted = self.wanted(container_id, network)
-                except GroupError as exc:
-                    self.log("container %s on %s: %s: no group" % (container_id[:12], network, exc))
-                    continue
-                if wanted:
-                    key, number, addresses = wanted
-                    keep.add(key)
-                    join(self.members_dir, self.table, key, number, addresses,
-                         {"network": network, "container": container_id, "source": "docker"})
+        keep = {self.connect(container_id, network) for network in self.networks
+                for container_id in self.docker.on_network(network)}
         try:
             names = os.listdir(self.members_dir)
         except OSError:

@@ -21,7 +21,6 @@ import os
 import subprocess
 import sys
 
-from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 
 # Where a command run by systemd finds ip, iptables and nft even with a short PATH.
 SEARCH_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
@@ -119,4 +118,4 @@ class CommandHost(Host):
         self.say("warning: %s" % text)
 
 
-__all__ = ("CommandHost", "Host", "HostError", "ModuleHost", "ParameterError", "SEARCH_PATH", "fail_module")
+__all__ = ("CommandHost", "Host", "HostError", "ModuleHost", "SEARCH_PATH", "fail_module")

@@ -1,0 +1,19 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Unit tests run as any user: Ansible's own directories (ANSIBLE_HOME, its local temp) go to a
+directory of this run, not to a home directory the user may not be able to write."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import atexit
+import os
+import shutil
+import tempfile
+
+_ANSIBLE_DIR = tempfile.mkdtemp(prefix="mesos-overlay-units-")
+atexit.register(shutil.rmtree, _ANSIBLE_DIR, True)
+os.environ["ANSIBLE_HOME"] = _ANSIBLE_DIR
+os.environ["ANSIBLE_LOCAL_TEMP"] = os.path.join(_ANSIBLE_DIR, "tmp")
