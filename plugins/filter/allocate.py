@@ -151,14 +151,7 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate as _allocate
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 
 
-@reported("allocate")
-def allocate(config, members, state=None, release=None):
-    return _allocate(config, members, state=state, release=release)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"allocate": allocate}
+FilterModule = filter_module("allocate", _allocate)

@@ -15,11 +15,8 @@ author: mesos.overlay contributors (@mesos-overlay)
 description:
   - One line per host (masters first) with its role, underlay address, VTEP IPv4, IPv6 and MAC,
     and per overlay its slice, Mesos half and Docker half.
-options:
-  _input:
-    description: A result of M(mesos.overlay.allocate#filter), or the state saved on the masters.
-    type: dict
-    required: true
+extends_documentation_fragment:
+  - mesos.overlay.allocation
 """
 
 EXAMPLES = r"""
@@ -34,15 +31,8 @@ _value:
   type: str
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._report import allocation_table as _allocation_table
 
 
-@reported("allocation_table")
-def allocation_table(*args, **kwargs):
-    return _allocation_table(*args, **kwargs)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"allocation_table": allocation_table}
+FilterModule = filter_module("allocation_table", _allocation_table)

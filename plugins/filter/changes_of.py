@@ -40,15 +40,8 @@ _value:
   sample: {vtep: [], peers: [], cni: ["/var/lib/mesos/cni/config/dcos.conf: /var/lib/mesos/cni/config/dcos.conf"]}
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._report import changes_of as _changes_of
 
 
-@reported("changes_of")
-def changes_of(results):
-    return _changes_of(results)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"changes_of": changes_of}
+FilterModule = filter_module("changes_of", _changes_of)

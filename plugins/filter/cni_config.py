@@ -21,10 +21,6 @@ description:
   - C(cniVersion) is C(0.2.0) because Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (C(ip4) and C(ip6)
     objects) and the plugins answer in the version the config names; so Mesos records the container's addresses.
 options:
-  _input:
-    description: A result of M(mesos.overlay.allocate#filter).
-    type: dict
-    required: true
   name:
     description: The agent (its inventory hostname).
     type: str
@@ -33,21 +29,9 @@ options:
     description: The overlay's name.
     type: str
     required: true
-  mtu:
-    description: MTU of the bridge and of the containers' interfaces.
-    type: int
-    default: 1420
-  port_mapper:
-    description: Wrap the config in the C(mesos-cni-port-mapper) plugin.
-    type: bool
-    default: false
-  group_policy:
-    description:
-      - The group policy as M(mesos.overlay.group_policy#filter) returns it. An overlay it polices gets its config
-        wrapped in the C(mesos-overlay-groups) plugin (installed by the agent role), which records each container's
-        group and returns the real plugin's result unchanged.
-    type: dict
-    version_added: 4.1.0
+extends_documentation_fragment:
+  - mesos.overlay.allocation
+  - mesos.overlay.cni
 """
 
 EXAMPLES = r"""
@@ -77,17 +61,14 @@ _value:
       routes: [{dst: 0.0.0.0/0}]
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_config as _cni_config
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
 
 
-@reported("cni_config")
 def cni_config(allocation, name, overlay, mtu=1420, port_mapper=False, group_policy=None):
     return _cni_config(host_view(allocation, name), overlay, mtu=mtu, port_mapper=port_mapper,
                        group_policy=group_policy)
 
 
-class FilterModule(object):
-    def filters(self):
-        return {"cni_config": cni_config}
+FilterModule = filter_module("cni_config", cni_config)

@@ -16,34 +16,18 @@ description:
   - From a host's view (M(mesos.overlay.host_view#filter)), one CNI config per enabled overlay, path to text, as
     M(mesos.overlay.cni_config#filter) makes it. Empty on a master.
 options:
-  _input:
-    description: A host view.
-    type: dict
-    required: true
   cni_dir:
     description: The directory of the configs (the agent's C(--network_cni_config_dir)).
     type: str
     required: true
-  mtu:
-    description: MTU of the bridge and of the containers' interfaces.
-    type: int
-    default: 1420
-  port_mapper:
-    description: Wrap each config in the C(mesos-cni-port-mapper) plugin.
-    type: bool
-    default: false
   ipam_dir:
     description:
       - Where the C(host-local) IPAM plugin keeps its leases (its C(dataDir)). A directory on tmpfs (under C(/run))
         forgets them at a reboot, when the containers that held them are gone too.
     type: str
-  group_policy:
-    description:
-      - The group policy as M(mesos.overlay.group_policy#filter) returns it. An overlay it polices gets its config
-        wrapped in the C(mesos-overlay-groups) plugin (installed by the agent role), which records each container's
-        group and returns the real plugin's result unchanged.
-    type: dict
-    version_added: 4.1.0
+extends_documentation_fragment:
+  - mesos.overlay.allocation.view
+  - mesos.overlay.cni
 """
 
 EXAMPLES = r"""
@@ -61,15 +45,8 @@ _value:
   type: dict
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_files as _cni_files
 
 
-@reported("cni_files")
-def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None, group_policy=None):
-    return _cni_files(view, cni_dir, mtu=mtu, port_mapper=port_mapper, ipam_dir=ipam_dir, group_policy=group_policy)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"cni_files": cni_files}
+FilterModule = filter_module("cni_files", _cni_files)

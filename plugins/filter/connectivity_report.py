@@ -66,15 +66,8 @@ _value:
       elements: str
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._report import connectivity_report as _connectivity_report
 
 
-@reported("connectivity_report")
-def connectivity_report(*args, **kwargs):
-    return _connectivity_report(*args, **kwargs)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"connectivity_report": connectivity_report}
+FilterModule = filter_module("connectivity_report", _connectivity_report)

@@ -24,16 +24,14 @@ description:
     chain's C(rules) are null - M(mesos.overlay.dataplane) fills them in on the host from the run's peer
     table, so the result is the same size whatever the cluster's.
 options:
-  _input:
-    description: A host view.
-    type: dict
-    required: true
   settings:
     description:
       - C(vxlan_port), C(vtep_mtu), C(underlay_dev), C(vxlan_firewall), C(vxlan_chain), and C(docker) (the agent
         runs the overlay's Docker networks, so its forward chain is also jumped to from C(DOCKER-USER)).
     type: dict
     default: {}
+extends_documentation_fragment:
+  - mesos.overlay.allocation.view
 """
 
 EXAMPLES = r"""
@@ -48,15 +46,8 @@ _value:
   type: dict
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane as _dataplane
 
 
-@reported("dataplane")
-def dataplane(view, settings=None):
-    return _dataplane(view, settings)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"dataplane": dataplane}
+FilterModule = filter_module("dataplane", _dataplane)

@@ -20,10 +20,6 @@ description:
     IPv4 and IPv6; C(MESOS-OVERLAY-NAT) (nat, from C(POSTROUTING)) leaves traffic between overlay address spaces
     alone and masquerades the rest. Both are absent on masters.
 options:
-  _input:
-    description: A host view.
-    type: dict
-    required: true
   vxlan_port:
     description: The VXLAN UDP port.
     type: int
@@ -36,6 +32,8 @@ options:
     description: The name of the VXLAN-port chain.
     type: str
     default: MESOS-OVERLAY-VXLAN
+extends_documentation_fragment:
+  - mesos.overlay.allocation.view
 """
 
 EXAMPLES = r"""
@@ -60,15 +58,12 @@ _value:
   elements: dict
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import firewall_chains as _firewall_chains
 
 
-@reported("firewall_chains")
 def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain="MESOS-OVERLAY-VXLAN"):
     return _firewall_chains(view, vxlan_port=vxlan_port, vxlan_firewall=vxlan_firewall, vxlan_chain=vxlan_chain)
 
 
-class FilterModule(object):
-    def filters(self):
-        return {"firewall_chains": firewall_chains}
+FilterModule = filter_module("firewall_chains", firewall_chains)

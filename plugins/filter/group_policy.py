@@ -70,15 +70,8 @@ _value:
     gbp: true
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_policy as _group_policy
 
 
-@reported("group_policy")
-def group_policy(policy, network):
-    return _group_policy(policy, network)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"group_policy": group_policy}
+FilterModule = filter_module("group_policy", _group_policy)

@@ -45,15 +45,8 @@ _value:
   elements: dict
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_probe_plan as _group_probe_plan
 
 
-@reported("group_probe_plan")
-def group_probe_plan(endpoints, host):
-    return _group_probe_plan(endpoints, host)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"group_probe_plan": group_probe_plan}
+FilterModule = filter_module("group_probe_plan", _group_probe_plan)

@@ -53,15 +53,8 @@ _value:
       elements: str
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._report import group_report as _group_report
 
 
-@reported("group_report")
-def group_report(observations, policy):
-    return _group_report(observations, policy)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"group_report": group_report}
+FilterModule = filter_module("group_report", _group_report)

@@ -41,15 +41,8 @@ _value:
       content: "# -*- coding: utf-8 -*-\n..."
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._host_code import host_code as _host_code
 
 
-@reported("host_code")
-def host_code(directory):
-    return _host_code(directory)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"host_code": host_code}
+FilterModule = filter_module("host_code", _host_code)

@@ -18,10 +18,6 @@ description:
     halves and gateways, the peers and the address spaces of the overlay are derived here and nowhere else.
   - The roles set it once per host as the fact C(mesos_overlay_host) and configure the host from it.
 options:
-  _input:
-    description: A result of M(mesos.overlay.allocate#filter), or a saved state.
-    type: dict
-    required: true
   name:
     description: The host (its inventory hostname).
     type: str
@@ -35,6 +31,8 @@ options:
     type: bool
     default: true
     version_added: 4.0.0
+extends_documentation_fragment:
+  - mesos.overlay.allocation
 """
 
 EXAMPLES = r"""
@@ -116,15 +114,8 @@ _value:
     ipv6: false
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view as _host_view
 
 
-@reported("host_view")
-def host_view(allocation, name, peers=True):
-    return _host_view(allocation, name, peers=peers)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"host_view": host_view}
+FilterModule = filter_module("host_view", _host_view)

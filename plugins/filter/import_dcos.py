@@ -76,14 +76,7 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._dcos import import_dcos as _import
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 
 
-@reported("import_dcos")
-def import_dcos(dcos_state, members, network=None, leave_out=None):
-    return _import(dcos_state, members, network=network, leave_out=leave_out)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"import_dcos": import_dcos}
+FilterModule = filter_module("import_dcos", _import)

@@ -46,14 +46,7 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._state import merge_states as _merge
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 
 
-@reported("merge_states")
-def merge_states(saved):
-    return _merge(saved)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"merge_states": merge_states}
+FilterModule = filter_module("merge_states", _merge)

@@ -26,10 +26,6 @@ description:
     C(com_mesosphere_mesos_OverlayMasterManager) with C(master_config) (C(master-config.json)),
     C(com_mesosphere_mesos_OverlayAgentManager) with C(agent_config) (C(agent-config.json)) - and the C(modules) flag.
 options:
-  _input:
-    description: A host view.
-    type: dict
-    required: true
   settings:
     description:
       - C(config_dir), C(dcos_modules), C(module_library), C(modules_flag) (current text of the C(modules) flag file,
@@ -38,6 +34,8 @@ options:
         or null), C(isolators), C(mtu) and C(docker_networks).
     type: dict
     required: true
+extends_documentation_fragment:
+  - mesos.overlay.allocation.view
 """
 
 EXAMPLES = r"""
@@ -68,15 +66,8 @@ _value:
     /etc/mesos-overlay/agent_modules.json: null
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import mesos_files as _mesos_files
 
 
-@reported("mesos_files")
-def mesos_files(view, settings):
-    return _mesos_files(view, settings)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"mesos_files": mesos_files}
+FilterModule = filter_module("mesos_files", _mesos_files)

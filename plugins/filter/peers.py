@@ -19,10 +19,6 @@ description:
   - Without O(name), every member (the peer table of a run) - computed once per run, it is what
     M(mesos.overlay.dataplane) takes as O(mesos.overlay.dataplane#module:peers) and leaves the host's own entry out of.
 options:
-  _input:
-    description: A result of M(mesos.overlay.allocate#filter).
-    type: dict
-    required: true
   name:
     description: The host whose peers are wanted (its inventory hostname); without it, every member.
     type: str
@@ -31,6 +27,8 @@ options:
     type: list
     elements: str
     default: []
+extends_documentation_fragment:
+  - mesos.overlay.allocation
 """
 
 EXAMPLES = r"""
@@ -58,15 +56,8 @@ _value:
       subnets: [9.0.2.0/24, "fd01:b:0:0:2::/80"]
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import peers_of
 
 
-@reported("peers")
-def peers(allocation, name=None, exclude=None):
-    return peers_of(allocation, name, exclude=exclude)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"peers": peers}
+FilterModule = filter_module("peers", peers_of)

@@ -18,10 +18,6 @@ description:
     overlay's Docker bridge on agents. The verify playbook runs them and feeds the results to
     M(mesos.overlay.connectivity_report#filter).
 options:
-  _input:
-    description: The allocation.
-    type: dict
-    required: true
   host:
     description: The host that runs the probes.
     type: str
@@ -34,6 +30,8 @@ options:
     description: Only probe these hosts (for example the reachable ones); all others when not given.
     type: list
     elements: str
+extends_documentation_fragment:
+  - mesos.overlay.allocation
 """
 
 EXAMPLES = r"""
@@ -53,15 +51,8 @@ _value:
   elements: dict
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._report import probe_plan as _probe_plan
 
 
-@reported("probe_plan")
-def probe_plan(*args, **kwargs):
-    return _probe_plan(*args, **kwargs)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"probe_plan": probe_plan}
+FilterModule = filter_module("probe_plan", _probe_plan)

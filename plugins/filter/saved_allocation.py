@@ -37,15 +37,8 @@ _value:
   type: dict
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import reported
+from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import saved_allocation as _saved_allocation
 
 
-@reported("saved_allocation")
-def saved_allocation(state):
-    return _saved_allocation(state)
-
-
-class FilterModule(object):
-    def filters(self):
-        return {"saved_allocation": saved_allocation}
+FilterModule = filter_module("saved_allocation", _saved_allocation)

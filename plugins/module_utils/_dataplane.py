@@ -94,7 +94,17 @@ DEFAULTS = {
                      "overlays": [], "vtep": VTEP_NAME, "containers4": [], "containers6": [], "hosts4": [],
                      "hosts6": []},
 }
-PEER_DEFAULTS = {"name": None, "vtep_ip6": None, "subnets": []}
+# A peer entry, as the peers filter writes it and as vxlan_peers and dataplane take it
+# (their argument spec; the defaults fill entries of a plane file).
+PEER_OPTIONS = {
+    "name": {"type": "str"},
+    "vtep_ip": {"type": "str", "required": True},
+    "vtep_ip6": {"type": "str"},
+    "mac": {"type": "str", "required": True},
+    "underlay_ip": {"type": "str", "required": True},
+    "subnets": {"type": "list", "elements": "str", "default": []},
+}
+PEER_DEFAULTS = dict((key, spec.get("default")) for key, spec in PEER_OPTIONS.items() if not spec.get("required"))
 JUMP_DEFAULTS = {"match": "", "first": True, "create": False}
 
 
@@ -128,6 +138,9 @@ def complete(plane, table=None):
     if not missing:
         return plane
     host = plane.get("host")
+    if not table:
+        raise ParameterError("peers: required: the data plane of %s leaves its peers and its VXLAN chain's members to "
+                             "the run's peer table (the peers filter without a name)" % host)
     if not isinstance(table, list) or not all(isinstance(entry, dict) and entry.get("name") for entry in table):
         raise ParameterError("peers: %r is not the run's peer table (every member's entry with its name): the data "
                              "plane of %s leaves its peers to it" % (table, host))
@@ -299,7 +312,7 @@ class DataPlane:
 
 
 __all__ = ("DEFAULTS", "DOCKER_BRIDGE_PREFIX", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL", "GROUP_MARK_MASK",
-           "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE", "PLANE_PATH", "VTEP_NAME",
+           "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE", "PEER_OPTIONS", "PLANE_PATH", "VTEP_NAME",
            "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane", "StepFailed", "apply", "check_plane", "complete",
            "count_changes",
            "docker_bridge", "group_mark", "group_set", "mesos_bridge", "options", "plane_text", "policy_chain",

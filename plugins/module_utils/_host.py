@@ -21,6 +21,8 @@ import os
 import subprocess
 import sys
 
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+
 
 # Where a command run by systemd finds ip, iptables and nft even with a short PATH.
 SEARCH_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
@@ -81,10 +83,18 @@ class ModuleHost(Host):
         self.module.warn(text)
 
 
-def fail_module(module, exc):
-    """``fail_json`` for what a step raised (the message, and what HostError carries)."""
-    extra = exc.result if isinstance(exc, HostError) else {}
-    module.fail_json(msg=str(exc), **extra)
+def run_module(module, step):
+    """Run ``step(module.params, ModuleHost(module))`` and end the module with its result.
+
+    What the step raises (ParameterError for bad parameters, HostError for a host that refused)
+    fails the task with the message and whatever the HostError carries; the one way modules end.
+    """
+    try:
+        result = step(module.params, ModuleHost(module)).run()
+    except (ParameterError, HostError) as exc:
+        extra = exc.result if isinstance(exc, HostError) else {}
+        module.fail_json(msg=str(exc), **extra)
+    module.exit_json(**result)
 
 
 class CommandHost(Host):
@@ -118,4 +128,4 @@ class CommandHost(Host):
         self.say("warning: %s" % text)
 
 
-__all__ = ("CommandHost", "Host", "HostError", "ModuleHost", "SEARCH_PATH", "fail_module")
+__all__ = ("CommandHost", "Host", "HostError", "ModuleHost", "SEARCH_PATH", "run_module")

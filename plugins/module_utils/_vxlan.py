@@ -22,13 +22,20 @@ from ansible_collections.mesos.overlay.plugins.module_utils._iproute import (
 FIXED = ("vni", "port", "local", "dev", "gbp")
 
 
-class VxlanLink:
-    """Reads the device, plans what differs from the options, then applies the plan."""
+class _DeviceStep(object):
+    """A step on one device: its options, the host, and iproute2 on that host."""
 
     def __init__(self, params, host, iproute=None):
         self.host = host
         self.params = params
         self.iproute = iproute or IPRoute(host)
+
+
+class VxlanLink(_DeviceStep):
+    """Reads the device, plans what differs from the options, then applies the plan."""
+
+    def __init__(self, params, host, iproute=None):
+        super(VxlanLink, self).__init__(params, host, iproute)
         self.name = self.params["name"]
 
     def validate(self):
@@ -212,13 +219,11 @@ def _bare_address(option, value, version):
     return str(parse_address(option, str(value).split("/", maxsplit=1)[0], version))
 
 
-class VxlanPeers:
+class VxlanPeers(_DeviceStep):
     """Reads the device's neighbour, forwarding and owned route entries, plans, then applies."""
 
     def __init__(self, params, host, iproute=None):
-        self.host = host
-        self.params = params
-        self.iproute = iproute or IPRoute(host)
+        super(VxlanPeers, self).__init__(params, host, iproute)
         self.device = self.params["device"]
 
     def desired(self, own_addresses):

@@ -41,46 +41,11 @@ options:
         table of the group policy (C(state), C(table), C(groups), C(chains), C(members_dir)).
     type: dict
     required: true
-  peers:
-    description:
-      - The run's peer table, every member's entry with its C(name) (P(mesos.overlay.peers#filter) without a name).
-      - Required when O(dataplane) leaves its peers or its VXLAN chain's rules null; this host's own entry must be in
-        it.
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: The member's inventory hostname.
-        type: str
-        required: true
-      vtep_ip:
-        description: Its VTEP IPv4 address.
-        type: str
-        required: true
-      vtep_ip6:
-        description: Its VTEP IPv6 address, if any.
-        type: str
-      mac:
-        description: Its VTEP MAC address.
-        type: str
-        required: true
-      underlay_ip:
-        description: Its underlay address.
-        type: str
-        required: true
-      subnets:
-        description: Its slices of every enabled overlay.
-        type: list
-        elements: str
-        default: []
   path:
     description: Where the completed data plane is written for the boot unit.
     type: path
     default: /etc/mesos-overlay/dataplane.json
 attributes:
-  check_mode:
-    description: Plans every step and the file, changes nothing.
-    support: full
   diff_mode:
     description: The file's text before and after, and each step's changes.
     support: full
@@ -91,6 +56,9 @@ seealso:
   - module: mesos.overlay.vxlan_link
   - module: mesos.overlay.vxlan_peers
   - module: mesos.overlay.firewall_chain
+extends_documentation_fragment:
+  - mesos.overlay.host
+  - mesos.overlay.peers
 """
 
 EXAMPLES = r"""
@@ -148,32 +116,20 @@ group_policy:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import PLANE_PATH, DataPlane
-from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError, ModuleHost, fail_module
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import PEER_OPTIONS, PLANE_PATH, DataPlane
+from ansible_collections.mesos.overlay.plugins.module_utils._host import run_module
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             dataplane=dict(type="dict", required=True),
-            peers=dict(type="list", elements="dict", options=dict(
-                name=dict(type="str", required=True),
-                vtep_ip=dict(type="str", required=True),
-                vtep_ip6=dict(type="str"),
-                mac=dict(type="str", required=True),
-                underlay_ip=dict(type="str", required=True),
-                subnets=dict(type="list", elements="str", default=[]),
-            )),
+            peers=dict(type="list", elements="dict", default=[], options=PEER_OPTIONS),
             path=dict(type="path", default=PLANE_PATH),
         ),
         supports_check_mode=True,
     )
-    try:
-        result = DataPlane(module.params, ModuleHost(module)).run()
-    except (ParameterError, HostError) as exc:
-        fail_module(module, exc)
-    module.exit_json(**result)
+    run_module(module, DataPlane)
 
 
 if __name__ == "__main__":

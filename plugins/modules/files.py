@@ -69,14 +69,13 @@ options:
     type: str
     default: "0755"
 attributes:
-  check_mode:
-    description: Reads and plans, writes nothing.
-    support: full
   diff_mode:
     description: The text of every file that changes, before and after.
     support: full
 seealso:
   - module: ansible.builtin.copy
+extends_documentation_fragment:
+  - mesos.overlay.host
 """
 
 EXAMPLES = r"""
@@ -125,8 +124,7 @@ skipped_paths:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError, ModuleHost, fail_module
+from ansible_collections.mesos.overlay.plugins.module_utils._host import run_module
 from ansible_collections.mesos.overlay.plugins.module_utils._files import Files
 
 
@@ -147,11 +145,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    try:
-        result = Files(module.params, ModuleHost(module)).run()
-    except (ParameterError, HostError) as exc:
-        fail_module(module, exc)
-    module.exit_json(**result)
+    run_module(module, Files)
 
 
 if __name__ == "__main__":

@@ -80,9 +80,6 @@ options:
     choices: [present, absent]
     default: present
 attributes:
-  check_mode:
-    support: full
-    description: Reports what would change, runs nothing that changes the host.
   diff_mode:
     support: full
     description: Shows the rules of the chain and of the jumps before and after.
@@ -91,6 +88,8 @@ notes:
   - A host whose kernel has no IPv6 firewall can still use the module with O(rules6) left null.
 seealso:
   - module: ansible.builtin.iptables
+extends_documentation_fragment:
+  - mesos.overlay.host
 """
 
 EXAMPLES = r"""
@@ -132,8 +131,7 @@ scripts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError, ModuleHost, fail_module
+from ansible_collections.mesos.overlay.plugins.module_utils._host import run_module
 from ansible_collections.mesos.overlay.plugins.module_utils._iptables import FirewallChainModule
 
 
@@ -155,11 +153,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    try:
-        result = FirewallChainModule(module.params, ModuleHost(module)).run()
-    except (ParameterError, HostError) as exc:
-        fail_module(module, exc)
-    module.exit_json(**result)
+    run_module(module, FirewallChainModule)
 
 
 if __name__ == "__main__":

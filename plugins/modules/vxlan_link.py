@@ -77,9 +77,6 @@ options:
     choices: [present, absent]
     default: present
 attributes:
-  check_mode:
-    support: full
-    description: Reports what would change, runs nothing that changes the host.
   diff_mode:
     support: full
     description: Shows the device before and after.
@@ -87,6 +84,8 @@ notes:
   - Needs C(CAP_NET_ADMIN) (root) on the host. Writing C(disable_ipv6) needs a writable C(/proc/sys).
 seealso:
   - module: mesos.overlay.vxlan_peers
+extends_documentation_fragment:
+  - mesos.overlay.host
 """
 
 EXAMPLES = r"""
@@ -148,8 +147,7 @@ commands:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError, ModuleHost, fail_module
+from ansible_collections.mesos.overlay.plugins.module_utils._host import run_module
 from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanLink
 
 
@@ -170,11 +168,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    try:
-        result = VxlanLink(module.params, ModuleHost(module)).run()
-    except (ParameterError, HostError) as exc:
-        fail_module(module, exc)
-    module.exit_json(**result)
+    run_module(module, VxlanLink)
 
 
 if __name__ == "__main__":

@@ -35,43 +35,11 @@ options:
     description: The VTEP device, which must exist (see M(mesos.overlay.vxlan_link)).
     type: str
     default: vtep1024
-  peers:
-    description: The other hosts of the overlay.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      name:
-        description: The peer's name (its inventory hostname), for messages only.
-        type: str
-      vtep_ip:
-        description: The peer's VTEP IPv4 address, with or without prefix length.
-        type: str
-        required: true
-      vtep_ip6:
-        description: The peer's VTEP IPv6 address, with or without prefix length. Needed for IPv6 subnets.
-        type: str
-      mac:
-        description: The peer's VTEP MAC address.
-        type: str
-        required: true
-      underlay_ip:
-        description: The peer's underlay address, where its VXLAN packets go.
-        type: str
-        required: true
-      subnets:
-        description: Networks (CIDR) routed to the peer, IPv4 and IPv6.
-        type: list
-        elements: str
-        default: []
   purge:
     description: Remove the entries on the device that no longer belong to a peer.
     type: bool
     default: true
 attributes:
-  check_mode:
-    support: full
-    description: Reports what would be added, changed and removed, runs nothing that changes the host.
   diff_mode:
     support: full
     description: Shows the neighbour, forwarding and route entries before and after.
@@ -79,6 +47,9 @@ notes:
   - Needs C(CAP_NET_ADMIN) (root) on the host.
 seealso:
   - module: mesos.overlay.vxlan_link
+extends_documentation_fragment:
+  - mesos.overlay.host
+  - mesos.overlay.peers
 """
 
 EXAMPLES = r"""
@@ -117,8 +88,8 @@ commands:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError, ModuleHost, fail_module
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import PEER_OPTIONS
+from ansible_collections.mesos.overlay.plugins.module_utils._host import run_module
 from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanPeers
 
 
@@ -126,23 +97,12 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             device=dict(type="str", default="vtep1024"),
-            peers=dict(type="list", elements="dict", default=[], options=dict(
-                name=dict(type="str"),
-                vtep_ip=dict(type="str", required=True),
-                vtep_ip6=dict(type="str"),
-                mac=dict(type="str", required=True),
-                underlay_ip=dict(type="str", required=True),
-                subnets=dict(type="list", elements="str", default=[]),
-            )),
+            peers=dict(type="list", elements="dict", default=[], options=PEER_OPTIONS),
             purge=dict(type="bool", default=True),
         ),
         supports_check_mode=True,
     )
-    try:
-        result = VxlanPeers(module.params, ModuleHost(module)).run()
-    except (ParameterError, HostError) as exc:
-        fail_module(module, exc)
-    module.exit_json(**result)
+    run_module(module, VxlanPeers)
 
 
 if __name__ == "__main__":

@@ -39,3 +39,17 @@ def reported(name):
                                          "see ansible-doc -t filter mesos.overlay.%s" % (name, to_native(exc), name))
         return wrapper
     return decorate
+
+
+def filter_module(name, function):
+    """The FilterModule class of a file that holds one filter: `name`, reported as above.
+
+    A filter file is its documentation and this one line; what the filter does lives in plugin_utils.
+    """
+    wrapped = reported(name)(function)
+
+    class FilterModule(object):
+        def filters(self):
+            return {name: wrapped}
+
+    return FilterModule

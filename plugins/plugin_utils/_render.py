@@ -18,7 +18,7 @@ from ansible_collections.mesos.overlay.plugins.module_utils._iptables import (
     accept_sources, forward_rules, nat_rules, udp_port_match)
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
     FORWARD_CHAIN, GROUP_LABEL, GROUPS_PLUGIN, LEGACY_COMMENT, MEMBERS_DIR, NAT_CHAIN, NFT_TABLE, VXLAN_CHAIN)
-from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import field_error, parse_bool
+from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import field_error, parse_bool, parse_int
 from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_table
 
 # Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (ip4 and ip6 objects); the
@@ -61,12 +61,7 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None, group_
     if not slot or not slot.get("mesos_bridge"):
         raise field_error("overlay", overlay, "has no Mesos bridge on %s (is it an agent, and does it hold a "
                           "slice of this overlay?)" % view["name"])
-    try:
-        mtu = int(mtu)
-    except (TypeError, ValueError):
-        raise field_error("mtu", mtu, "is not an integer")
-    if not 68 <= mtu <= 65535:
-        raise field_error("mtu", mtu, "is out of range 68-65535")
+    mtu = parse_int("mtu", mtu, 68, 65535)
     bridge = slot["mesos_bridge"]
     ranges, routes = [], []
     if bridge.get("ip"):
@@ -215,12 +210,7 @@ def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain=VXL
     Rules are written the way iptables-save prints them, so that a converged host compares equal.
     """
     view = _view(view)
-    try:
-        port = int(vxlan_port)
-    except (TypeError, ValueError):
-        raise field_error("vxlan_port", vxlan_port, "is not an integer")
-    if not 1 <= port <= 65535:
-        raise field_error("vxlan_port", vxlan_port, "is out of range 1-65535")
+    port = parse_int("vxlan_port", vxlan_port, 1, 65535)
     chains = [{
         "name": vxlan_chain,
         "table": "filter",
@@ -269,10 +259,7 @@ def dataplane(view, settings=None):
     """
     view = _view(view)
     settings = settings or {}
-    try:
-        mtu = int(settings.get("vtep_mtu", 1450))
-    except (TypeError, ValueError):
-        raise field_error("mesos_overlay_vtep_mtu", settings.get("vtep_mtu"), "is not an integer")
+    mtu = parse_int("mesos_overlay_vtep_mtu", settings.get("vtep_mtu", 1450), 68, 65535)
     vtep = view["vtep"]
     port = settings.get("vxlan_port", 64000)
     sysctl = {}

@@ -276,7 +276,8 @@ def test_a_complete_plane_is_left_as_it_is(allocation):
 
 
 @pytest.mark.parametrize("table, message", [
-    (None, "is not the run's peer table"),
+    (None, "peers: required: the data plane of a1 leaves its peers"),
+    ([], "peers: required: the data plane of a1 leaves its peers"),
     ([{"vtep_ip": "44.128.0.1"}], "is not the run's peer table"),
     ("a1", "is not the run's peer table"),
 ])
