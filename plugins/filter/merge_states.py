@@ -22,8 +22,8 @@ options:
   _input:
     description:
       - One item per master, C({host, path, content}); C(content) is the file's text, or null when there is no file yet.
-      - Or the C(results) of M(ansible.builtin.slurp) looped over the masters with C(delegate_to), as the state role does
-        (a failed item means that master has no file yet).
+      - Any other shape is refused, naming the item (before 5.0.0 the C(results) of M(ansible.builtin.slurp) were taken
+        too; the state role now turns them into this shape once).
     type: list
     elements: dict
     required: true

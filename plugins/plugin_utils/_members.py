@@ -18,22 +18,25 @@ from ansible_collections.mesos.overlay.plugins.plugin_utils._addresses import fo
 def record_of(holder, network, pools):
     """What a member holds, as saved in the state (format 2): nothing that can be derived."""
     overlays = {}
+    slices = holder.slices
     for overlay in network.overlays:
         name = overlay["name"]
-        index = holder.slices.get((name, 4))
-        index6 = holder.slices.get((name, 6))
+        index = slices.get((name, 4))
+        index6 = slices.get((name, 6))
         if index is None and index6 is None:
             continue
         overlays[name] = {
             "subnet": None if index is None else pools[(name, 4)].cidr(index),
             "subnet6": None if index6 is None else pools[(name, 6)].cidr(index6),
         }
+    vtep6 = None
+    if holder.vtep6 is not None:
+        vtep6 = "%s/%d" % (format_ipv6(pools["vtep6"].address(holder.vtep6)), network.vtep_subnet6.prefixlen)
     return {
         "ip": holder.ip,
         "role": holder.role,
         "vtep_ip": "%s/%d" % (format_ipv4(pools["vtep"].address(holder.vtep)), network.vtep_subnet.prefixlen),
-        "vtep_ip6": None if holder.vtep6 is None else "%s/%d" % (
-            format_ipv6(pools["vtep6"].address(holder.vtep6)), network.vtep_subnet6.prefixlen),
+        "vtep_ip6": vtep6,
         "overlays": overlays,
     }
 
@@ -56,49 +59,84 @@ def halves(cidr, start=None):
     return address + suffix, format_ipv6(start + (1 << (127 - length))) + suffix
 
 
+class Entries(object):
+    """Derives member entries for one network: what does not depend on the member (bridge names,
+    the halves' sizes and suffixes per overlay) is worked out once, not once per member."""
+
+    def __init__(self, network):
+        self.network = network
+        self.overlays = []
+        for overlay in network.overlays:
+            name = overlay["name"]
+            families = []
+            for key, prefix_key, bits, form in (((name, 4), "prefix", 32, format_ipv4),
+                                                ((name, 6), "prefix6", 128, format_ipv6)):
+                prefix = overlay.get(prefix_key)
+                if prefix is None:
+                    families.append((key, None, None, None, form))
+                    continue
+                # A half is the slice's prefix plus one: its size and suffix are the overlay's.
+                families.append((key, 1 << (bits - 1 - prefix), "/%d" % prefix, "/%d" % (prefix + 1), form))
+            self.overlays.append((name, overlay["enabled"], mesos_bridge(name), docker_bridge(name), families))
+
+    def entry(self, record, starts=None):
+        """A member's entry of ``allocate``'s ``members`` mapping, derived from what it holds.
+
+        ``record`` is a member of a state in the current format; ``starts`` (what ``allocate``
+        has at hand: ``{"vtep": int, (overlay, 4 or 6): int}``) saves parsing its strings again.
+        """
+        starts = starts or {}
+        vtep_address = starts.get("vtep")
+        if vtep_address is None:
+            vtep_address = parse_cidr(record["vtep_ip"])[1]
+        mac = "%s:%02x:%02x:%02x" % (self.network.mac_prefix, (vtep_address >> 16) & 0xFF,
+                                     (vtep_address >> 8) & 0xFF, vtep_address & 0xFF)
+        is_agent = record["role"] == "agent"
+        overlays = {}
+        held = record.get("overlays") or {}
+        for name, enabled, mesos_name, docker_name, families in self.overlays:
+            slot = held.get(name)
+            if not slot:
+                continue
+            subnet, subnet6 = slot.get("subnet"), slot.get("subnet6")
+            entry = {"subnet": subnet, "subnet6": subnet6, "enabled": enabled,
+                     "mesos_bridge": None, "docker_bridge": None}
+            if is_agent:
+                mesos_halves, docker_halves = [None, None], [None, None]
+                for family, cidr in ((0, subnet), (1, subnet6)):
+                    if not cidr:
+                        continue
+                    key, half, slice_suffix, half_suffix, form = families[family]
+                    if half is None or not cidr.endswith(slice_suffix):
+                        # Not the overlay's slice size (a record of another network): the general way.
+                        mesos_halves[family], docker_halves[family] = halves(cidr, starts.get(key))
+                        continue
+                    start = starts.get(key)
+                    if start is None:
+                        start = parse_cidr(cidr)[1]
+                    mesos_halves[family] = cidr[:-len(slice_suffix)] + half_suffix
+                    docker_halves[family] = form(start + half) + half_suffix
+                entry["mesos_bridge"] = {"name": mesos_name, "ip": mesos_halves[0], "ip6": mesos_halves[1]}
+                entry["docker_bridge"] = {"name": docker_name, "ip": docker_halves[0], "ip6": docker_halves[1]}
+            overlays[name] = entry
+        return {
+            "ip": record["ip"],
+            "role": record["role"],
+            "vtep": {"name": VTEP_NAME, "vni": VTEP_VNI, "ip": record["vtep_ip"], "ip6": record.get("vtep_ip6"),
+                     "mac": mac},
+            "overlays": overlays,
+        }
+
+
 def member_entry(network, record, starts=None):
     """A member's entry of ``allocate``'s ``members`` mapping, derived from what it holds.
 
     The one place where the MAC, the VTEP name and VNI, the bridge names and the halves are
     derived (the bridges' gateways too: ``with_gateways``): ``allocate``, the per-host view,
-    the reports and the DC/OS import all go through it. ``network`` is a validated Network,
-    ``record`` a member of a state in the current format; ``starts`` (what ``allocate`` has
-    at hand: ``{"vtep": int, (overlay, 4 or 6): int}``) saves parsing its strings again.
+    the reports and the DC/OS import all go through it (many members of one network: one
+    ``Entries(network)`` and its ``entry``). ``network`` is a validated Network.
     """
-    starts = starts or {}
-    vtep_address = starts.get("vtep")
-    if vtep_address is None:
-        vtep_address = parse_cidr(record["vtep_ip"])[1]
-    mac = "%s:%02x:%02x:%02x" % (network.mac_prefix, (vtep_address >> 16) & 0xFF,
-                                 (vtep_address >> 8) & 0xFF, vtep_address & 0xFF)
-    is_agent = record["role"] == "agent"
-    overlays = {}
-    held = record.get("overlays") or {}
-    for overlay in network.overlays:
-        name = overlay["name"]
-        slot = held.get(name)
-        if not slot:
-            continue
-        entry = {
-            "subnet": slot.get("subnet"),
-            "subnet6": slot.get("subnet6"),
-            "enabled": overlay["enabled"],
-            "mesos_bridge": None,
-            "docker_bridge": None,
-        }
-        if is_agent:
-            mesos4, docker4 = halves(slot.get("subnet"), starts.get((name, 4)))
-            mesos6, docker6 = halves(slot.get("subnet6"), starts.get((name, 6)))
-            entry["mesos_bridge"] = {"name": mesos_bridge(name), "ip": mesos4, "ip6": mesos6}
-            entry["docker_bridge"] = {"name": docker_bridge(name), "ip": docker4, "ip6": docker6}
-        overlays[name] = entry
-    return {
-        "ip": record["ip"],
-        "role": record["role"],
-        "vtep": {"name": VTEP_NAME, "vni": VTEP_VNI, "ip": record["vtep_ip"], "ip6": record.get("vtep_ip6"),
-                 "mac": mac},
-        "overlays": overlays,
-    }
+    return Entries(network).entry(record, starts)
 
 
 def gateway(half):

@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
 import json
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._addresses import parse_cidr
@@ -198,25 +197,23 @@ def merge_states(saved):
     """One state (current format) from the copies saved on every master.
 
     ``saved`` is a list of ``{"host": master, "path": file, "content": text or None}`` (None:
-    no file yet), or the results of ``slurp`` looped over the masters (``item`` is the host,
-    ``source`` the path, ``content`` base64; a failed item means no file). Copies of either
-    state format are read. Identical copies give that copy; copies that differ are merged
+    no file yet); anything else is refused, naming the item. Copies of either state format
+    are read. Identical copies give that copy; copies that differ are merged
     member by member when they never contradict each other (one master missed a run, or a new
     master has none); a copy that is not JSON, or two copies that give one member different
     allocations, raise AllocationError naming the hosts, the member and the values.
     """
     copies = []
-    for item in saved or []:
-        host = item.get("host") or item.get("item")
-        path = item.get("path") or item.get("source")
-        content = None if item.get("failed") else item.get("content")
+    if not isinstance(saved, list):
+        raise field_error("saved", saved, "is not a list of {host, path, content}")
+    for position, item in enumerate(saved):
+        if not isinstance(item, dict) or set(item) != {"host", "path", "content"} or \
+                not isinstance(item["content"], (str, type(None))):
+            raise field_error("saved[%d]" % position, item, "is not {host, path, content} with content the file's "
+                              "text or null")
+        host, path, content = item["host"], item["path"], item["content"]
         if content in (None, ""):
             continue
-        if item.get("encoding") == "base64":
-            try:
-                content = base64.b64decode(content).decode("utf-8")
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise AllocationError("the state file %s on %s is corrupt (%s)" % (path, host, exc))
         try:
             state = json.loads(content)
         except ValueError as exc:

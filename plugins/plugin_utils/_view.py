@@ -16,7 +16,7 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import AllocationError, field_error
-from ansible_collections.mesos.overlay.plugins.plugin_utils._members import masters_of, member_entry, with_gateways
+from ansible_collections.mesos.overlay.plugins.plugin_utils._members import Entries, masters_of, with_gateways
 from ansible_collections.mesos.overlay.plugins.plugin_utils._network import Network
 from ansible_collections.mesos.overlay.plugins.plugin_utils._state import normalize_state
 
@@ -38,7 +38,8 @@ def saved_allocation(state):
         network = Network(state["network"])
     except AllocationError as exc:
         raise AllocationError("the state's network is not valid: %s" % exc)
-    members = {name: member_entry(network, record) for name, record in state["members"].items()}
+    derive = Entries(network)
+    members = {name: derive.entry(record) for name, record in state["members"].items()}
     return {
         "network": network.as_dict(),
         "members": members,

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
+import re
 import json
 
 import pytest
@@ -47,11 +47,21 @@ def test_merge_of_identical_copies_is_that_copy():
     assert merged == json.loads(text)
 
 
-def test_merge_reads_slurp_results_and_skips_missing_files():
+def test_merge_skips_a_master_without_a_file():
     text = state_text()
-    slurped = [{"item": "m1", "source": "/s", "encoding": "base64", "content": base64.b64encode(text.encode()).decode()},
-               {"item": "m2", "failed": True, "msg": "file not found: /s"}]
-    assert merge_states(slurped) == json.loads(text)
+    assert merge_states([{"host": "m1", "path": "/s", "content": text},
+                         {"host": "m2", "path": "/s", "content": None}]) == json.loads(text)
+
+
+@pytest.mark.parametrize("saved, field", [
+    # The results of slurp are not the shape: the state role turns them into copies once.
+    ([{"item": "m1", "source": "/s", "encoding": "base64", "content": "e30="}], "saved[0]"),
+    ([{"host": "m1", "path": "/s", "content": {"members": {}}}], "saved[0]"),
+    ({"host": "m1", "path": "/s", "content": None}, "saved"),
+])
+def test_error_merge_refuses_another_shape(saved, field):
+    with pytest.raises(AllocationError, match=r"^%s: .* is not " % re.escape(field)):
+        merge_states(saved)
 
 
 def test_merge_of_nothing_is_empty():
