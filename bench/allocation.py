@@ -88,7 +88,7 @@ def main():
     t_large = best_of(args.repeat, lambda: allocate(NETWORK, large))
     result = allocate(NETWORK, large)
     assert len(result["members"]) == 100000
-    print("allocate 10,000 agents, 2 dual-stack overlays:  %.3f s" % t_small)
+    print("allocate 10,000 agents, 2 dual-stack overlays:  %.3f s  (target <= 0.2 s)" % t_small)
     print("allocate 100,000 agents, 2 dual-stack overlays: %.3f s" % t_large)
     state = allocate(NETWORK, small)
     t_rerun = best_of(args.repeat, lambda: allocate(NETWORK, small, state=state))
@@ -100,10 +100,9 @@ def main():
     t_base = best_of(1, lambda: ansible_utils_way(args.baseline_hosts))
     per_host = t_base / args.baseline_hosts
     print("ansible.utils.ipsubnet way, %d agents:      %.3f s" % (args.baseline_hosts, t_base))
-    print("ratio ansible.utils / allocate (10,000):        %.0fx  (target >= 100x)"
+    print("ratio ansible.utils / allocate (10,000):        %.0fx  (target >= 150x)"
           % (per_host * 10000 / t_small))
-    print("ratio 100k / 10k allocate time:                 %.1f  (target <= 12)" % (t_large / t_small))
-    print("10,000 agents within 0.5 s:                     %s" % ("yes" if t_small <= 0.5 else "NO"))
+    print("ratio 100k / 10k allocate time:                 %.1f  (target <= 11)" % (t_large / t_small))
 
 
 if __name__ == "__main__":

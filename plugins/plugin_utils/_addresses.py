@@ -38,12 +38,15 @@ def parse_cidr(text):
     return version, int.from_bytes(packed, "big"), int(length)
 
 
-def format_ipv4(value):
-    return socket.inet_ntoa(struct.pack("!I", value))
+_PACK_IPV4 = struct.Struct("!I").pack
 
 
-def format_ipv6(value):
-    return socket.inet_ntop(socket.AF_INET6, value.to_bytes(16, "big"))
+def format_ipv4(value, _ntoa=socket.inet_ntoa, _pack=_PACK_IPV4):
+    return _ntoa(_pack(value))
+
+
+def format_ipv6(value, _ntop=socket.inet_ntop, _family=socket.AF_INET6):
+    return _ntop(_family, value.to_bytes(16, "big"))
 
 
 class Pool:

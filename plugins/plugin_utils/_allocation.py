@@ -22,7 +22,7 @@ import gc
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._addresses import Pool, format_ipv4, parse_cidr
 from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import AllocationError, field_error
-from ansible_collections.mesos.overlay.plugins.plugin_utils._members import Entries, masters_of, record_of
+from ansible_collections.mesos.overlay.plugins.plugin_utils._members import Entries, masters_of
 from ansible_collections.mesos.overlay.plugins.plugin_utils._network import ROLES, Network
 from ansible_collections.mesos.overlay.plugins.plugin_utils._state import STATE_FORMAT, Holder, load_holders
 
@@ -173,11 +173,7 @@ def _allocate(config, members, state, release):
     derive = Entries(network)
     for name in sorted(holders):
         holder = holders[name]
-        records[name] = record_of(holder, network, pools)
-        # What allocate has at hand as integers: the entry need not parse its strings again.
-        starts = {key: pools[key].address(index) for key, index in holder.slices.items()}
-        starts["vtep"] = pools["vtep"].address(holder.vtep)
-        entries[name] = derive.entry(records[name], starts)
+        records[name], entries[name] = derive.allocated(holder, pools)
     return {
         "network": network.as_dict(),
         "members": entries,

@@ -2,7 +2,7 @@
 # Copyright (c) 2026, mesos.overlay contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A member's entry: everything derived from what it holds, in one place (``member_entry``).
+"""A member's record and entry: what it holds, and everything derived from it, in one place (``Entries``).
 
 The MAC, the VTEP's name and VNI, the bridges with their halves and gateways: ``allocate``, the
 host views, the reports and the DC/OS import all take them from here."""
@@ -13,32 +13,6 @@ __metaclass__ = type
 
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import VTEP_NAME, VTEP_VNI, docker_bridge, mesos_bridge
 from ansible_collections.mesos.overlay.plugins.plugin_utils._addresses import format_ipv4, format_ipv6, parse_cidr
-
-
-def record_of(holder, network, pools):
-    """What a member holds, as saved in the state (format 2): nothing that can be derived."""
-    overlays = {}
-    slices = holder.slices
-    for overlay in network.overlays:
-        name = overlay["name"]
-        index = slices.get((name, 4))
-        index6 = slices.get((name, 6))
-        if index is None and index6 is None:
-            continue
-        overlays[name] = {
-            "subnet": None if index is None else pools[(name, 4)].cidr(index),
-            "subnet6": None if index6 is None else pools[(name, 6)].cidr(index6),
-        }
-    vtep6 = None
-    if holder.vtep6 is not None:
-        vtep6 = "%s/%d" % (format_ipv6(pools["vtep6"].address(holder.vtep6)), network.vtep_subnet6.prefixlen)
-    return {
-        "ip": holder.ip,
-        "role": holder.role,
-        "vtep_ip": "%s/%d" % (format_ipv4(pools["vtep"].address(holder.vtep)), network.vtep_subnet.prefixlen),
-        "vtep_ip6": vtep6,
-        "overlays": overlays,
-    }
 
 
 def halves(cidr, start=None):
@@ -65,6 +39,8 @@ class Entries(object):
 
     def __init__(self, network):
         self.network = network
+        self.vtep_suffix = "/%d" % network.vtep_subnet.prefixlen
+        self.vtep_suffix6 = None if network.vtep_subnet6 is None else "/%d" % network.vtep_subnet6.prefixlen
         self.overlays = []
         for overlay in network.overlays:
             name = overlay["name"]
@@ -78,6 +54,52 @@ class Entries(object):
                 # A half is the slice's prefix plus one: its size and suffix are the overlay's.
                 families.append((key, 1 << (bits - 1 - prefix), "/%d" % prefix, "/%d" % (prefix + 1), form))
             self.overlays.append((name, overlay["enabled"], mesos_bridge(name), docker_bridge(name), families))
+
+    def allocated(self, holder, pools):
+        """A holder's record (what is saved in the state, format 2: nothing that can be derived)
+        and its entry, from the integers the pools hand out (nothing is parsed)."""
+        network = self.network
+        slices = holder.slices
+        starts = {}
+        overlays = {}
+        for name, _enabled, _mesos, _docker, families in self.overlays:
+            subnets = [None, None]
+            for family in (0, 1):
+                key = families[family][0]
+                index = slices.get(key)
+                if index is not None:
+                    pool = pools[key]
+                    start = starts[key] = pool.base + index * pool.step
+                    subnets[family] = pool.format(start) + pool.suffix
+            if subnets[0] is not None or subnets[1] is not None:
+                overlays[name] = {"subnet": subnets[0], "subnet6": subnets[1]}
+        vtep = pools["vtep"].address(holder.vtep)
+        starts["vtep"] = vtep
+        vtep6 = None
+        if holder.vtep6 is not None:
+            vtep6 = format_ipv6(pools["vtep6"].address(holder.vtep6)) + self.vtep_suffix6
+        record = {
+            "ip": holder.ip,
+            "role": holder.role,
+            "vtep_ip": format_ipv4(vtep) + self.vtep_suffix,
+            "vtep_ip6": vtep6,
+            "overlays": overlays,
+        }
+        return record, self.entry(record, starts)
+
+    @staticmethod
+    def _halves(cidr, family, starts):
+        """The Mesos and the Docker half of the slice ``cidr`` of one family of an overlay."""
+        if not cidr:
+            return None, None
+        key, half, slice_suffix, half_suffix, form = family
+        if half is None or not cidr.endswith(slice_suffix):
+            # Not the overlay's slice size (a record of another network): the general way.
+            return halves(cidr, starts.get(key))
+        start = starts.get(key)
+        if start is None:
+            start = parse_cidr(cidr)[1]
+        return cidr[:-len(slice_suffix)] + half_suffix, form(start + half) + half_suffix
 
     def entry(self, record, starts=None):
         """A member's entry of ``allocate``'s ``members`` mapping, derived from what it holds.
@@ -102,22 +124,10 @@ class Entries(object):
             entry = {"subnet": subnet, "subnet6": subnet6, "enabled": enabled,
                      "mesos_bridge": None, "docker_bridge": None}
             if is_agent:
-                mesos_halves, docker_halves = [None, None], [None, None]
-                for family, cidr in ((0, subnet), (1, subnet6)):
-                    if not cidr:
-                        continue
-                    key, half, slice_suffix, half_suffix, form = families[family]
-                    if half is None or not cidr.endswith(slice_suffix):
-                        # Not the overlay's slice size (a record of another network): the general way.
-                        mesos_halves[family], docker_halves[family] = halves(cidr, starts.get(key))
-                        continue
-                    start = starts.get(key)
-                    if start is None:
-                        start = parse_cidr(cidr)[1]
-                    mesos_halves[family] = cidr[:-len(slice_suffix)] + half_suffix
-                    docker_halves[family] = form(start + half) + half_suffix
-                entry["mesos_bridge"] = {"name": mesos_name, "ip": mesos_halves[0], "ip6": mesos_halves[1]}
-                entry["docker_bridge"] = {"name": docker_name, "ip": docker_halves[0], "ip6": docker_halves[1]}
+                mesos4, docker4 = self._halves(subnet, families[0], starts)
+                mesos6, docker6 = self._halves(subnet6, families[1], starts)
+                entry["mesos_bridge"] = {"name": mesos_name, "ip": mesos4, "ip6": mesos6}
+                entry["docker_bridge"] = {"name": docker_name, "ip": docker4, "ip6": docker6}
             overlays[name] = entry
         return {
             "ip": record["ip"],
