@@ -56,7 +56,7 @@ units-current: venv-current
 sanity-current: venv-current
 	PYTHON=$(abspath $(VENV_CURRENT))/bin/python tests/sanity.sh
 
-integration: venv docker-engine
+integration: venv docker-engine image
 	@if [ -d tests/integration ] && ls tests/integration/test_*.py >/dev/null 2>&1; then \
 	  $(PYTHON) -m pytest tests/integration; else echo "no integration tests yet"; fi
 

@@ -7,9 +7,10 @@ image=${MESOS_OVERLAY_IMAGE:-mesos-overlay-host:bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Everything a master or an agent needs: Python for Ansible, iproute2, iptables and nftables (group policy) for the
 # overlay, Docker and the CNI reference plugins for the containerizers, the Docker SDK for
-# the docker_network module, ping/nc/iperf3 for the checks, busybox for a tiny test image,
+# the docker_network module, ZooKeeper (zookeeperd, for the masters of the live store) and its client
+# kazoo with prometheus-client for the host daemon, ping/nc/iperf3 for the checks, busybox for a tiny test image,
 # and systemd, so that a host boots like a real one (/sbin/init; `docker restart` reboots it).
-packages=python3,python3-docker,iproute2,iptables,nftables,docker.io,containernetworking-plugins,iputils-ping,procps,netcat-openbsd,iperf3,busybox-static,ca-certificates,kmod,systemd,systemd-sysv
+packages=python3,python3-docker,python3-kazoo,python3-prometheus-client,zookeeperd,iproute2,iptables,nftables,docker.io,containernetworking-plugins,iputils-ping,procps,netcat-openbsd,iperf3,busybox-static,ca-certificates,kmod,systemd,systemd-sysv
 recipe=$(printf '%s %s' "$packages" "$(sha256sum "$0" | cut -c1-12)" | sha256sum | cut -c1-16)
 
 if [ "${1:-}" != "--force" ] && [ "$(docker image inspect -f '{{ index .Config.Labels "recipe" }}' "$image" 2>/dev/null)" = "$recipe" ]; then
@@ -24,6 +25,10 @@ echo "debootstrap bookworm into $root (a few minutes)"
 debootstrap --variant=minbase --include="$packages" bookworm "$root" "$mirror" >"$root.log" 2>&1 ||
   { tail -20 "$root.log"; exit 1; }
 rm -f "$root.log"
+# ZooKeeper runs only where a test or the lab starts it (the masters of a live store): a JVM
+# on every test host would take memory and start-up time for nothing.
+chroot "$root" update-rc.d zookeeper disable >/dev/null 2>&1 || true
+rm -f "$root"/etc/rc?.d/S*zookeeper "$root/etc/systemd/system/multi-user.target.wants/zookeeper.service"
 # Docker inside the hosts: vfs storage (no overlayfs on tmpfs), no iptables fights with the host.
 mkdir -p "$root/etc/docker"
 cat >"$root/etc/docker/daemon.json" <<'JSON'
@@ -59,7 +64,7 @@ cat >"$root/etc/systemd/system/test-host-forward-drop.service" <<'UNIT'
 [Unit]
 Description=Test host: drop forwarded traffic by default, as hardened hosts do
 After=test-host-proc-sys.service
-Before=network-pre.target docker.service mesos-overlay-dataplane.service
+Before=network-pre.target docker.service mesos-overlay.service
 Wants=network-pre.target
 [Service]
 Type=oneshot

@@ -2,16 +2,20 @@
 # Copyright (c) 2026, mesos.overlay contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Private helper of mesos.overlay: the command that restores a host's data plane at boot.
+"""Private helper of mesos.overlay: the host's command line, ``mesos-overlay``.
 
-What dcos-net did at every start: the roles write each host's data plane to a file
-(``/etc/mesos-overlay/dataplane.json``, see ``_dataplane``) and copy the collection's
-module_utils onto the host; the unit ``mesos-overlay-dataplane.service`` runs
+The roles write each host's data plane to a file (``/etc/mesos-overlay/dataplane.json``, see
+``_dataplane``) and copy the collection's module_utils onto the host. Then
 
-    python3 -m ansible_collections.mesos.overlay.plugins.module_utils._boot [--check] [dataplane.json]
+    python3 -m ansible_collections.mesos.overlay.plugins.module_utils._boot run [--interval S] [dataplane.json]
 
-at boot, before Docker and Mesos. It applies the file with the code the dataplane module runs
-(``_dataplane.apply`` on a ``_host.CommandHost``), one line per step to stdout (the journal).
+is the daemon of ``mesos-overlay.service`` (``_daemon``: restore at boot, before Docker and Mesos,
+then keep the kernel equal to the plane), and
+
+    python3 -m ansible_collections.mesos.overlay.plugins.module_utils._boot [restore] [--check] [dataplane.json]
+
+applies the file once, with the code the dataplane module runs (``_dataplane.apply`` on a
+``_host.CommandHost``), one line per step to stdout (the journal).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,17 +24,20 @@ __metaclass__ = type
 
 import json
 import os
+import signal
 import sys
 import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
-    PLANE_PATH, StepFailed, apply, count_changes)
+    PLANE_PATH, StepFailed, apply, applying, count_changes)
 from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
 
+USAGE = ("usage: mesos-overlay run [--interval SECONDS] [dataplane.json]\n"
+         "       mesos-overlay [restore] [--check] [dataplane.json]\n")
 
-def main(argv=None, host=None):
-    """The restore command: ``[--check] [dataplane.json]``; returns the exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+
+def restore(argv, host=None):
+    """``[--check] [dataplane.json]``: apply the file once; returns the exit status."""
     check_mode = "--check" in argv
     argv = [arg for arg in argv if arg != "--check"]
     path = argv[0] if argv else PLANE_PATH
@@ -46,7 +53,8 @@ def main(argv=None, host=None):
     host.say("restoring the overlay data plane of %s from %s" % (plane.get("host"), path))
     for attempt in range(1, attempts + 1):
         try:
-            total = count_changes(apply(plane, host, log=host.say))
+            with applying():
+                total = count_changes(apply(plane, host, log=host.say))
             host.say("done: %d change(s)" % total)
             return 0
         except StepFailed as exc:
@@ -55,6 +63,42 @@ def main(argv=None, host=None):
             if attempt < attempts:
                 time.sleep(2)
     return 1
+
+
+def run(argv, host=None):
+    """``[--interval SECONDS] [dataplane.json]``: the daemon, until SIGTERM or SIGINT."""
+    from ansible_collections.mesos.overlay.plugins.module_utils._daemon import RECONCILE_INTERVAL, Daemon
+
+    interval = RECONCILE_INTERVAL
+    if "--interval" in argv:
+        position = argv.index("--interval")
+        try:
+            interval = float(argv[position + 1])
+        except (IndexError, ValueError):
+            sys.stderr.write("--interval: a number of seconds\n" + USAGE)
+            return 2
+        if interval <= 0:
+            sys.stderr.write("--interval: %r is not a positive number of seconds\n" % argv[position + 1])
+            return 2
+        argv = argv[:position] + argv[position + 2:]
+    daemon = Daemon(argv[0] if argv else PLANE_PATH, host or CommandHost(),
+                    interval=interval, attempts=int(os.environ.get("MESOS_OVERLAY_ATTEMPTS", "30")))
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda _signum, _frame: daemon.stopping.set())
+    return daemon.run()
+
+
+def main(argv=None, host=None):
+    """The command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0
+    if argv and argv[0] == "run":
+        return run(argv[1:], host)
+    if argv and argv[0] == "restore":
+        argv = argv[1:]
+    return restore(argv, host)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import copy
+import fcntl
 import json
+import os
 import re
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
@@ -53,6 +56,9 @@ GROUP_MARK_MASK = 0xFFFF
 # The CNI plugin (and Docker watcher) that records containers' groups.
 GROUPS_PLUGIN = "mesos-overlay-groups"
 PLANE_PATH = "/etc/mesos-overlay/dataplane.json"
+# Whoever changes the overlay's kernel state holds this lock: the dataplane module, the daemon
+# and the group plugin never interleave (each reads, plans, then applies).
+APPLY_LOCK = "/run/mesos-overlay/apply.lock"
 
 
 def mesos_bridge(overlay):
@@ -233,6 +239,25 @@ class StepFailed(HostError):
     """A step of the plane failed; the message starts with the step's label."""
 
 
+@contextlib.contextmanager
+def applying(path=None):
+    """Hold the host's apply lock (``APPLY_LOCK``; ``MESOS_OVERLAY_APPLY_LOCK`` overrides it) while
+    changing the overlay's kernel state. Where it cannot be created (not root: such a caller
+    cannot change the kernel either) nothing is held."""
+    path = path or os.environ.get("MESOS_OVERLAY_APPLY_LOCK") or APPLY_LOCK
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+        handle = open(path, "a")
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()
+
+
 def apply(plane, host, log=None):
     """Apply a complete plane on ``host`` (a ``_host.Host``), step by step.
 
@@ -295,8 +320,9 @@ class DataPlane:
     def run(self):
         plane = complete(self.params["dataplane"], self.params["peers"])
         check_plane(plane)
-        file_result = self.write_file(plane)
-        results = apply(plane, self.host)
+        with applying():
+            file_result = self.write_file(plane)
+            results = apply(plane, self.host)
         unchanged = {"changed": False, "changes": []}
         firewall = results.pop("firewall")
         results.setdefault("group_policy", unchanged)
@@ -311,9 +337,9 @@ class DataPlane:
         return result
 
 
-__all__ = ("DEFAULTS", "DOCKER_BRIDGE_PREFIX", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL", "GROUP_MARK_MASK",
+__all__ = ("APPLY_LOCK", "DEFAULTS", "DOCKER_BRIDGE_PREFIX", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL", "GROUP_MARK_MASK",
            "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE", "PEER_OPTIONS", "PLANE_PATH", "VTEP_NAME",
-           "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane", "StepFailed", "apply", "check_plane", "complete",
+           "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane", "StepFailed", "apply", "applying", "check_plane", "complete",
            "count_changes",
            "docker_bridge", "group_mark", "group_set", "mesos_bridge", "options", "plane_text", "policy_chain",
            "steps")

@@ -39,7 +39,7 @@ import subprocess
 import sys
 import time
 
-from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import GROUP_LABEL, MEMBERS_DIR, NFT_TABLE
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import GROUP_LABEL, MEMBERS_DIR, NFT_TABLE, applying
 from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_PATH
 from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines
 
@@ -95,7 +95,8 @@ def join(members_dir, table, key, number, addresses, details):
         json.dump(dict(details, group=number, addresses=addresses), handle, sort_keys=True)
         handle.write("\n")
     os.rename(temporary, path)
-    rc, err = _nft(join_script(table, number, addresses))
+    with applying():
+        rc, err = _nft(join_script(table, number, addresses))
     if rc != 0:
         leave(members_dir, table, key)
         raise GroupError("cannot add %s to group %d: %s" % (", ".join(addresses), number, err))
@@ -111,10 +112,11 @@ def leave(members_dir, table, key):
         return None
     os.unlink(path)
     lines = leave_lines(table, int(record["group"]), record.get("addresses") or [])
-    if lines and _nft("\n".join(lines) + "\n")[0] != 0:
-        # One already gone (a reconciliation removed it) fails the whole transaction: then one at a time.
-        for line in lines:
-            _nft(line + "\n")
+    with applying():
+        if lines and _nft("\n".join(lines) + "\n")[0] != 0:
+            # One already gone (a reconciliation removed it) fails the whole transaction: then one at a time.
+            for line in lines:
+                _nft(line + "\n")
     return record
 
 

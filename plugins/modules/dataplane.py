@@ -18,7 +18,7 @@ description:
     (under C(/proc/sys)), the VTEP
     (M(mesos.overlay.vxlan_link)), the entries of every peer (M(mesos.overlay.vxlan_peers)) and each firewall chain
     (M(mesos.overlay.firewall_chain)), with those modules' own code, in one module call, after writing it to
-    O(path), the file the boot unit C(mesos-overlay-dataplane.service) applies at every boot.
+    O(path), the file the host daemon C(mesos-overlay.service) applies at every boot and keeps the kernel equal to.
   - A data plane computed from a view without peers (C(mesos.overlay.host_view(name, peers=false)), what the roles
     keep per host) has no peers and no VXLAN chain members. They are filled in here, on the host, from O(peers),
     the run's one peer table (P(mesos.overlay.peers#filter) without a name) - every member but this host become
@@ -42,7 +42,7 @@ options:
     type: dict
     required: true
   path:
-    description: Where the completed data plane is written for the boot unit.
+    description: Where the completed data plane is written for the host daemon.
     type: path
     default: /etc/mesos-overlay/dataplane.json
 attributes:

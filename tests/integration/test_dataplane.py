@@ -311,3 +311,94 @@ def test_boot_restore_brings_back_a_host_that_lost_its_kernel_state(lab, tmp_pat
     again = h1.run(*(env + ["/usr/bin/python3"] + restore + [str(path)]))
     assert "done: 0 change(s)" in again.stdout
     assert ("Bring up the VTEP", "h1") not in changed_tasks(converge(lab))
+
+
+class _Daemon(object):
+    """``mesos-overlay run`` in a host's namespace, as mesos-overlay.service runs it; its lines collected."""
+
+    def __init__(self, host, tree, path, lock):
+        import threading
+        env = dict(os.environ, PYTHONPATH=tree, MESOS_OVERLAY_ATTEMPTS="1", MESOS_OVERLAY_APPLY_LOCK=lock)
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", host.netns, "/usr/bin/python3", "-m",
+             "ansible_collections.mesos.overlay.plugins.module_utils._boot", "run", "--interval", "1", path],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        self.lines = []
+        self.reader = threading.Thread(target=lambda: [self.lines.append(line.rstrip("\n")) for line in self.proc.stdout])
+        self.reader.daemon = True
+        self.reader.start()
+
+    def wait_for(self, predicate, seconds, what):
+        import time
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if predicate():
+                return time.time()
+            assert self.proc.poll() is None, "the daemon exited: %s" % "\n".join(self.lines)
+            time.sleep(0.1)
+        raise AssertionError("%s not within %ss; the daemon said:\n%s" % (what, seconds, "\n".join(self.lines)))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            return self.proc.wait(timeout=10)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+def test_daemon_repairs_what_is_changed_by_hand_and_keeps_the_last_good_plane(lab, tmp_path):
+    """mesos-overlay run: restored at start; a hand-deleted neighbour entry and firewall rule are
+    back within two intervals with no Ansible run; a plane file that is no plane is reported once
+    and the last good plane is kept; one line per change, none per poll; SIGTERM leaves the kernel."""
+    import time
+    from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane
+    from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
+    h1 = lab.hosts["h1"]
+    settings = {"vxlan_port": 64000, "vtep_mtu": 1450, "underlay_dev": "eth0", "vxlan_firewall": True}
+    plane = dataplane(host_view(lab.allocation, "h1"), settings)
+    path = tmp_path / "dataplane.json"
+    path.write_text(json.dumps(plane))
+    h2_vtep = _bare(lab.allocation["members"]["h2"]["vtep"]["ip"])
+    h3_vtep = _bare(lab.allocation["members"]["h3"]["vtep"]["ip"])
+
+    def has_neighbour(address):
+        return any(entry["dst"] == address for entry in h1.json("ip", "-j", "neigh", "show", "dev", "vtep1024",
+                                                                 "nud", "permanent"))
+    daemon = _Daemon(h1, _boot_tree(str(tmp_path)), str(path), str(tmp_path / "apply.lock"))
+    try:
+        daemon.wait_for(lambda: any(line.startswith("restored:") for line in daemon.lines), 30, "the restore")
+        assert has_neighbour(h2_vtep)
+        # A neighbour entry deleted by hand comes back, and the daemon says what it did.
+        h1.run("ip", "neigh", "del", h2_vtep, "dev", "vtep1024")
+        deleted = time.time()
+        repaired = daemon.wait_for(lambda: has_neighbour(h2_vtep), 10, "the neighbour entry repaired")
+        assert repaired - deleted <= 2.5
+        daemon.wait_for(lambda: any(h2_vtep in line for line in daemon.lines), 5, "a line naming the entry")
+        assert h1.ping(h2_vtep)
+        # A rule of the VXLAN chain deleted by hand comes back.
+        h1.run("iptables", "-D", "MESOS-OVERLAY-VXLAN", "1")
+        daemon.wait_for(lambda: h1.run("iptables-save").stdout.count("-A MESOS-OVERLAY-VXLAN ") == 4, 10,
+                        "the VXLAN chain repaired")
+        # Nothing changed: no line per poll.
+        time.sleep(0.5)
+        quiet = len(daemon.lines)
+        time.sleep(3)
+        assert daemon.lines[quiet:] == []
+        # A plane file that is no plane: said once, the last good plane kept and still enforced.
+        path.write_text("{not json")
+        daemon.wait_for(lambda: any(line.startswith("problem:") for line in daemon.lines), 5, "the problem said")
+        h1.run("ip", "neigh", "del", h3_vtep, "dev", "vtep1024")
+        daemon.wait_for(lambda: has_neighbour(h3_vtep), 10, "a repair from the last good plane")
+        time.sleep(2.5)
+        assert sum(line.startswith("problem:") for line in daemon.lines) == 1, daemon.lines
+        assert has_neighbour(h2_vtep)
+        path.write_text(json.dumps(plane))
+        daemon.wait_for(lambda: any(line.startswith("recovered:") for line in daemon.lines), 5, "the recovery")
+    finally:
+        status = daemon.stop()
+    assert status == 0, "\n".join(daemon.lines)
+    assert daemon.lines[-1].startswith("stopped")
+    # Stopping leaves the kernel as it is.
+    assert has_neighbour(h2_vtep) and h1.ping(h2_vtep)

@@ -17,3 +17,5 @@ _ANSIBLE_DIR = tempfile.mkdtemp(prefix="mesos-overlay-units-")
 atexit.register(shutil.rmtree, _ANSIBLE_DIR, True)
 os.environ["ANSIBLE_HOME"] = _ANSIBLE_DIR
 os.environ["ANSIBLE_LOCAL_TEMP"] = os.path.join(_ANSIBLE_DIR, "tmp")
+# The data plane's apply lock of this run, not the host's /run/mesos-overlay.
+os.environ["MESOS_OVERLAY_APPLY_LOCK"] = os.path.join(_ANSIBLE_DIR, "apply.lock")

@@ -1,0 +1,201 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The allocation in a real ZooKeeper (Debian's zookeeperd, in a container of the test image):
+what a run writes is what the next reads, a write from a stale read is refused, one member's
+change touches one member's znode, 10,000 members fit, and with credentials nobody else can read
+or change anything under the chroot."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from kazoo import client as kazoo_client
+from kazoo.exceptions import NoAuthError
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+
+from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import (  # noqa: E402
+    Store, StoreConflict, StoreError, connect, parse_url)
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate  # noqa: E402
+
+IMAGE = os.environ.get("MESOS_OVERLAY_IMAGE", "mesos-overlay-host:bookworm")
+CONTAINER = "mo-zk-it"
+NETWORK = {"vtep_subnet": "44.128.0.0/16", "vtep_mac_oui": "70:B3:D5:00:00:00",
+           "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24}]}
+
+
+def members(count):
+    return [{"name": "m1", "ip": "192.0.2.1", "role": "master"}] + [
+        {"name": "agent-%05d" % i, "ip": "10.%d.%d.%d" % (i // 65536, (i // 256) % 256, i % 256), "role": "agent"}
+        for i in range(count)]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The address of a ZooKeeper server (one, standalone) for this module's tests."""
+    subprocess.run(["docker", "rm", "-f", CONTAINER], capture_output=True, check=False)
+    started = subprocess.run(
+        ["docker", "run", "-d", "--name", CONTAINER, "--entrypoint", "/bin/sh", IMAGE, "-c",
+         # Standalone (no server.N lines), in the foreground, with the package's classpath.
+         ". /etc/zookeeper/conf/environment; exec java -Xmx128m -cp \"$CLASSPATH\" "
+         "-Dzookeeper.log.dir=/var/log/zookeeper \"$ZOOMAIN\" \"$ZOOCFG\""],
+        capture_output=True, text=True, check=False)
+    assert started.returncode == 0, started.stderr
+    try:
+        address = subprocess.run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                                  CONTAINER], capture_output=True, text=True, check=True).stdout.strip()
+        deadline = time.time() + 60
+        while True:
+            client = kazoo_client.KazooClient(hosts="%s:2181" % address, timeout=2)
+            try:
+                client.start(timeout=2)
+                client.stop()
+                client.close()
+                break
+            except Exception:  # pylint: disable=broad-except
+                if time.time() > deadline:
+                    logs = subprocess.run(["docker", "logs", CONTAINER], capture_output=True, text=True, check=False)
+                    pytest.fail("ZooKeeper did not answer within 60 s: %s%s" % (logs.stdout[-2000:], logs.stderr[-2000:]))
+                time.sleep(0.5)
+        yield address
+    finally:
+        subprocess.run(["docker", "rm", "-f", CONTAINER], capture_output=True, check=False)
+
+
+@pytest.fixture
+def url(server):
+    """A fresh chroot of the server per test."""
+    return parse_url("zk://%s:2181/mesos-overlay-%s" % (server, uuid.uuid4().hex[:8]))
+
+
+@pytest.fixture
+def client(url):
+    client = connect(url)
+    yield client
+    client.stop()
+    client.close()
+
+
+def test_what_a_run_writes_the_next_reads(client):
+    store = Store(client)
+    assert store.read() == ({}, -1)
+    state = allocate(NETWORK, members(10))["state"]
+    version = store.write(state, -1)
+    read, read_version = store.read()
+    assert read == state
+    assert read_version == version == 0
+
+
+def test_a_write_from_a_stale_read_is_refused_and_changes_nothing(client, url):
+    first = allocate(NETWORK, members(3))["state"]
+    Store(client).write(first, -1)
+    mine, version = Store(client).read()
+    other = connect(url)
+    try:
+        theirs, their_version = Store(other).read()
+        grown = allocate(NETWORK, members(4), state=theirs)["state"]
+        Store(other).write(grown, their_version, before=theirs)
+    finally:
+        other.stop()
+        other.close()
+    stale = allocate(NETWORK, members(3) + [{"name": "agent-x", "ip": "10.9.9.9", "role": "agent"}],
+                     state=mine)["state"]
+    with pytest.raises(StoreConflict, match="changed since it was read"):
+        Store(client).write(stale, version, before=mine)
+    assert Store(client).read()[0] == grown
+
+
+def test_two_first_writers_one_wins(client, url):
+    other = connect(url)
+    try:
+        Store(other).write(allocate(NETWORK, members(2))["state"], -1)
+    finally:
+        other.stop()
+        other.close()
+    with pytest.raises(StoreConflict):
+        Store(client).write(allocate(NETWORK, members(3))["state"], -1)
+
+
+def test_one_members_change_touches_only_its_znode_and_the_root(client):
+    store = Store(client)
+    state = allocate(NETWORK, members(20))["state"]
+    version = store.write(state, -1)
+    before = {name: client.exists("/members/" + name).mzxid for name in state["members"]}
+    changed = json.loads(json.dumps(state))
+    changed["members"]["agent-00007"]["ip"] = "10.200.0.7"
+    store.write(changed, version, before=state)
+    after = {name: client.exists("/members/" + name).mzxid for name in state["members"]}
+    assert [name for name in after if after[name] != before[name]] == ["agent-00007"]
+    assert store.read()[0] == changed
+
+
+def test_a_released_member_leaves_the_store(client):
+    store = Store(client)
+    state = allocate(NETWORK, members(5))["state"]
+    version = store.write(state, -1)
+    smaller = allocate(NETWORK, members(4), state=state, release=["agent-00004"])["state"]
+    store.write(smaller, version, before=state)
+    assert sorted(client.get_children("/members")) == sorted(smaller["members"])
+    assert store.read()[0] == smaller
+
+
+def test_ten_thousand_members_fit_and_read_back(client):
+    store = Store(client)
+    state = allocate(NETWORK, members(10000))["state"]
+    store.write(state, -1)
+    data, _stat = client.get("/state")
+    assert len(data) < 1024 * 1024
+    assert store.read()[0] == state
+
+
+def test_a_corrupt_root_or_a_missing_member_names_the_znode(client):
+    store = Store(client)
+    state = allocate(NETWORK, members(3))["state"]
+    store.write(state, -1)
+    client.delete("/members/agent-00001")
+    with pytest.raises(StoreError, match="the znode /members/agent-00001 is missing"):
+        store.read()
+    client.set("/state", b"{not json")
+    with pytest.raises(StoreError, match="the znode /state is corrupt"):
+        store.read()
+
+
+def test_with_credentials_nobody_else_reads_or_writes(server):
+    url = parse_url("zk://overlay:s3cret@%s:2181/mesos-overlay-acl-%s" % (server, uuid.uuid4().hex[:8]))
+    client = connect(url)
+    try:
+        Store(client).write(allocate(NETWORK, members(2))["state"], -1)
+    finally:
+        client.stop()
+        client.close()
+    anonymous = kazoo_client.KazooClient(hosts="%s:2181" % server, timeout=5)
+    anonymous.start(timeout=5)
+    try:
+        for attempt in (lambda: anonymous.get(url.chroot + "/state"),
+                        lambda: anonymous.get_children(url.chroot + "/members"),
+                        lambda: anonymous.create(url.chroot + "/intruder", b"x"),
+                        lambda: anonymous.set(url.chroot + "/state", b"{}"),
+                        lambda: anonymous.delete(url.chroot + "/members/m1")):
+            with pytest.raises(NoAuthError):
+                attempt()
+    finally:
+        anonymous.stop()
+        anonymous.close()
+    # The right credentials still read it.
+    client = connect(url)
+    try:
+        assert sorted(Store(client).read()[0]["members"]) == ["agent-00000", "agent-00001", "m1"]
+    finally:
+        client.stop()
+        client.close()

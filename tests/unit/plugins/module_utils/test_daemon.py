@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The host daemon's loop on recorded step results (the kernel side is tested on real namespaces in
+tests/integration/test_dataplane.py): what it logs, what it keeps when the plane file or a step
+fails, and that it tells systemd when it is ready."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import socket
+import threading
+
+import pytest
+
+from ansible_collections.mesos.overlay.plugins.module_utils import _daemon
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import StepFailed
+from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
+from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate
+from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
+
+NETWORK = {"vtep_subnet": "44.128.0.0/20", "vtep_mac_oui": "70:B3:D5:00:00:00",
+           "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24}]}
+
+
+class Lines(object):
+    def __init__(self):
+        self.lines = []
+
+    def write(self, text):
+        self.lines.extend(line for line in text.splitlines() if line)
+
+    def flush(self):
+        pass
+
+
+def unchanged():
+    return {"changed": False, "changes": []}
+
+
+def results(peers_changes=(), firewall_changes=()):
+    return {"sysctl": unchanged(), "vtep": unchanged(),
+            "peers": {"changed": bool(peers_changes), "changes": list(peers_changes)},
+            "firewall": [dict(unchanged(), changes=list(firewall_changes), item={"name": "MESOS-OVERLAY-VXLAN"})]}
+
+
+@pytest.fixture
+def plane_file(tmp_path):
+    allocation = allocate(NETWORK, [{"name": "a1", "ip": "192.0.2.1", "role": "agent"},
+                                    {"name": "a2", "ip": "192.0.2.2", "role": "agent"}])
+    plane = dataplane(host_view(allocation, "a1"), {"vxlan_port": 64000, "vtep_mtu": 1450})
+    path = tmp_path / "dataplane.json"
+    path.write_text(json.dumps(plane))
+    return path
+
+
+@pytest.fixture
+def daemon(plane_file, monkeypatch):
+    """A daemon whose steps answer from ``answers`` (a list, one per pass; an exception is raised)."""
+    out = Lines()
+    made = _daemon.Daemon(str(plane_file), CommandHost(stream=out), interval=0.01, attempts=2)
+    made.out = out
+    made.answers = []
+
+    def recorded_apply(plane, host, log=None):
+        answer = made.answers.pop(0) if made.answers else results()
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+    monkeypatch.setattr(_daemon, "apply", recorded_apply)
+    return made
+
+
+def test_one_line_per_change_and_none_for_a_pass_that_changes_nothing(daemon):
+    daemon.answers = [results(peers_changes=[{"action": "add", "kind": "fdb", "key": "70:b3:d5:80:00:02"},
+                                             {"action": "add", "kind": "neighbour", "key": "44.128.0.2"}]),
+                      results(), results()]
+    assert daemon.reconcile() == 2
+    assert daemon.out.lines == ["peers: add fdb 70:b3:d5:80:00:02", "peers: add neighbour 44.128.0.2"]
+    assert daemon.reconcile() == 0 and daemon.reconcile() == 0
+    assert len(daemon.out.lines) == 2
+
+
+def test_a_large_change_is_counted_not_listed_line_by_line():
+    many = [{"action": "add", "kind": "fdb", "key": "m%d" % i} for i in range(_daemon.LINES_PER_STEP + 7)]
+    lines = _daemon.change_lines(results(peers_changes=many))
+    assert len(lines) == _daemon.LINES_PER_STEP + 1
+    assert lines[-1] == "peers: and 7 more change(s)"
+
+
+def test_a_reason_is_the_line_and_the_firewall_chain_is_named():
+    lines = _daemon.change_lines(results(firewall_changes=[{"action": "change", "kind": "chain", "key": "x",
+                                                            "reason": "rule 1 differs"}]))
+    assert lines == ["firewall MESOS-OVERLAY-VXLAN: rule 1 differs"]
+
+
+def test_a_plane_file_that_is_no_plane_is_said_once_and_the_last_good_plane_kept(daemon, plane_file):
+    assert daemon.reconcile() == 0
+    good = daemon.plane
+    plane_file.write_text("{not json")
+    os.utime(str(plane_file), ns=(1, 1))
+    for _ in range(5):
+        assert daemon.reconcile() == 0
+    assert daemon.plane == good
+    problems = [line for line in daemon.out.lines if line.startswith("problem:")]
+    assert len(problems) == 1 and "is not a plane" in problems[0] and "keeping the last good plane" in problems[0]
+    plane_file.write_text(json.dumps(good))
+    assert daemon.reconcile() == 0
+    assert [line for line in daemon.out.lines if line.startswith("recovered:")] == ["recovered: " + problems[0][9:]]
+
+
+def test_a_missing_plane_file_applies_nothing(tmp_path, monkeypatch):
+    out = Lines()
+    made = _daemon.Daemon(str(tmp_path / "none.json"), CommandHost(stream=out), interval=0.01)
+    monkeypatch.setattr(_daemon, "apply", lambda *args, **kwargs: pytest.fail("applied without a plane"))
+    assert made.reconcile() is None and made.reconcile() is None
+    assert len(out.lines) == 1 and "keeping the kernel as it is" in out.lines[0]
+
+
+def test_a_failing_step_is_said_once_then_its_end(daemon):
+    failure = StepFailed("vxlan_peers vtep1024: RTNETLINK answers: No such device")
+    daemon.answers = [failure, failure, failure, results()]
+    assert [daemon.reconcile() for _ in range(4)] == [None, None, None, 0]
+    assert daemon.out.lines == ["problem: reconcile failed, will try again: %s" % failure,
+                                "recovered: reconcile failed, will try again: %s" % failure]
+
+
+def test_run_restores_says_ready_and_stops_on_request(daemon, tmp_path, monkeypatch):
+    address = str(tmp_path / "notify")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(address)
+    monkeypatch.setenv("NOTIFY_SOCKET", address)
+    daemon.answers = [results(peers_changes=[{"action": "add", "kind": "fdb", "key": "m"}])]
+    timer = threading.Timer(0.2, daemon.stopping.set)
+    timer.start()
+    try:
+        assert daemon.run() == 0
+    finally:
+        timer.cancel()
+    listener.settimeout(1)
+    assert listener.recv(64) == b"READY=1"
+    assert listener.recv(64) == b"STOPPING=1"
+    listener.close()
+    assert daemon.out.lines[0].startswith("restoring the overlay data plane of a1 from ")
+    assert daemon.out.lines[1:3] == ["peers: add fdb m", "restored: 1 change(s)"]
+    assert daemon.out.lines[-1] == "stopped (1 change(s) made since start); the kernel keeps the plane"
