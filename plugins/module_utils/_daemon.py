@@ -118,8 +118,7 @@ class Daemon(object):
         if self.plane is not None and plane != self.plane:
             self.host.say("plane: %s changed, applying it" % self.path)
         self.plane, self.signature = plane, signature
-        if "plane" in self.problems:
-            self.say_once("plane", None)
+        self.say_once("plane", None)
         return True
 
     def reconcile(self):
@@ -137,8 +136,7 @@ class Daemon(object):
         count = count_changes(results)
         self.changes += count
         self.last_sync = time.time()
-        if "reconcile" in self.problems:
-            self.say_once("reconcile", None)
+        self.say_once("reconcile", None)
         return count
 
     def restore(self):

@@ -364,8 +364,8 @@ def test_daemon_repairs_what_is_changed_by_hand_and_keeps_the_last_good_plane(la
     h3_vtep = _bare(lab.allocation["members"]["h3"]["vtep"]["ip"])
 
     def has_neighbour(address):
-        return any(entry["dst"] == address for entry in h1.json("ip", "-j", "neigh", "show", "dev", "vtep1024",
-                                                                 "nud", "permanent"))
+        entries = h1.json("ip", "-j", "neigh", "show", "dev", "vtep1024", "nud", "permanent")
+        return any(entry["dst"] == address for entry in entries)
     daemon = _Daemon(h1, _boot_tree(str(tmp_path)), str(path), str(tmp_path / "apply.lock"))
     try:
         daemon.wait_for(lambda: any(line.startswith("restored:") for line in daemon.lines), 30, "the restore")

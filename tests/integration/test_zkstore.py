@@ -199,3 +199,138 @@ def test_with_credentials_nobody_else_reads_or_writes(server):
     finally:
         client.stop()
         client.close()
+
+
+# --------------------------------------------------------------------------------------------
+# The actions a run uses: zookeeper_state and zookeeper_lock, through ansible-playbook
+# --------------------------------------------------------------------------------------------
+
+def _playbook(tmp_path, name, tasks, extra_vars):
+    """Write a localhost playbook of ``tasks`` (YAML text) and return the ansible-playbook argv."""
+    path = tmp_path / (name + ".yml")
+    path.write_text("- name: %s\n  hosts: localhost\n  gather_facts: false\n  tasks:\n%s" % (name, tasks))
+    binary = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+    return [binary, "-i", "localhost,", "-c", "local", str(path), "-e", json.dumps(extra_vars)]
+
+
+def _run(argv, **kwargs):
+    from netns import ansible_env
+    env = dict(ansible_env(), ANSIBLE_STDOUT_CALLBACK="default")
+    return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=120, **kwargs)
+
+
+READ_ALLOCATE_WRITE = """
+    - name: Read
+      mesos.overlay.zookeeper_state:
+        url: "{{ url }}"
+      register: stored
+    - name: Allocate
+      ansible.builtin.set_fact:
+        allocation: "{{ network | mesos.overlay.allocate(members, state=stored.state) }}"
+    - name: Write
+      mesos.overlay.zookeeper_state:
+        url: "{{ url }}"
+        state: "{{ allocation.state }}"
+        version: "{{ stored.version }}"
+        before: "{{ stored.state }}"
+      register: written
+    - name: Show
+      ansible.builtin.debug:
+        msg: "version {{ written.version }} changed {{ written.changed }}"
+"""
+
+
+def test_a_run_reads_allocates_and_writes_and_the_next_run_changes_nothing(server, tmp_path):
+    url = "zk://overlay:s3cret@%s:2181/mesos-overlay-run-%s" % (server, uuid.uuid4().hex[:8])
+    extra = {"url": url, "network": NETWORK, "members": members(3)}
+    first = _run(_playbook(tmp_path, "first", READ_ALLOCATE_WRITE, extra))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "version 0 changed True" in first.stdout
+    again = _run(_playbook(tmp_path, "again", READ_ALLOCATE_WRITE, extra))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "version 0 changed False" in again.stdout
+    # What ZooKeeper holds is what allocate decided, address for address.
+    client = connect(parse_url(url))
+    try:
+        assert Store(client).read()[0] == allocate(NETWORK, members(3))["state"]
+    finally:
+        client.stop()
+        client.close()
+    assert "s3cret" not in first.stdout + first.stderr + again.stdout + again.stderr
+
+
+def test_a_bad_url_or_an_ensemble_that_does_not_answer_fails_naming_the_setting(tmp_path):
+    tasks = """
+    - name: Read
+      mesos.overlay.zookeeper_state:
+        url: "{{ url }}"
+        timeout: 2
+"""
+    bad = _run(_playbook(tmp_path, "bad", tasks, {"url": "zk://zk-1:2181"}))
+    assert bad.returncode != 0 and "mesos_overlay_zookeeper: 'zk://zk-1:2181' needs a path" in bad.stdout
+    # 192.0.2.0/24 is TEST-NET-1: nothing answers there.
+    down = _run(_playbook(tmp_path, "down", tasks, {"url": "zk://u:secret@192.0.2.1:2181/o"}))
+    assert down.returncode != 0 and "mesos_overlay_zookeeper (zk://u:***@192.0.2.1:2181/o): ZooKeeper" in down.stdout
+    assert "secret" not in down.stdout.replace("***", "")
+
+
+HOLD = """
+    - name: Take the lock
+      mesos.overlay.zookeeper_lock:
+        url: "{{ url }}"
+        timeout: "{{ lock_timeout }}"
+      register: lock
+    - name: Say it
+      ansible.builtin.debug:
+        msg: "holding {{ lock.holder_pid }} waited {{ lock.waited }}"
+    - name: Work
+      ansible.builtin.command: sleep {{ hold }}
+      changed_when: false
+    - name: Release
+      mesos.overlay.zookeeper_lock:
+        url: "{{ url }}"
+        state: absent
+        holder_pid: "{{ lock.holder_pid }}"
+"""
+
+
+def _lock_children(url):
+    client = connect(url)
+    try:
+        return client.get_children("/lock") if client.exists("/lock") else []
+    finally:
+        client.stop()
+        client.close()
+
+
+def test_the_lock_serialises_runs_names_its_holder_and_a_killed_run_frees_it(server, tmp_path):
+    url_text = "zk://overlay:s3cret@%s:2181/mesos-overlay-lock-%s" % (server, uuid.uuid4().hex[:8])
+    url = parse_url(url_text)
+    holder = subprocess.Popen(_playbook(tmp_path, "holder", HOLD, {"url": url_text, "lock_timeout": 30, "hold": 60}),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+                              env=dict(__import__("netns").ansible_env(), ANSIBLE_STDOUT_CALLBACK="default"))
+    try:
+        deadline = time.time() + 60
+        while not _lock_children(url):
+            assert time.time() < deadline and holder.poll() is None, "the first run took no lock"
+            time.sleep(0.5)
+        # The password is in no process's arguments.
+        assert "s3cret" not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True,
+                                              check=True).stdout
+        # A second run waits, then fails naming the holder.
+        second = _run(_playbook(tmp_path, "second", HOLD, {"url": url_text, "lock_timeout": 3, "hold": 0}))
+        assert second.returncode != 0
+        assert "is held by" in second.stdout and '"playbook": "holder"' in second.stdout, second.stdout
+        assert "s3cret" not in second.stdout
+        # kill -9 of the run holding it: the lock is free within seconds, with no lease to wait out.
+        holder.kill()
+        holder.wait()
+        killed = time.time()
+        third = _run(_playbook(tmp_path, "third", HOLD, {"url": url_text, "lock_timeout": 30, "hold": 0}))
+        assert third.returncode == 0, third.stdout
+        assert time.time() - killed < 20
+        assert _lock_children(url) == []
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()

@@ -68,8 +68,9 @@ def daemon(plane_file, monkeypatch):
 
     def recorded_apply(plane, host, log=None):
         answer = made.answers.pop(0) if made.answers else results()
-        if isinstance(answer, Exception):
-            raise answer
+        failure = answer if isinstance(answer, StepFailed) else None
+        if failure is not None:
+            raise failure
         return answer
     monkeypatch.setattr(_daemon, "apply", recorded_apply)
     return made
@@ -103,7 +104,7 @@ def test_a_plane_file_that_is_no_plane_is_said_once_and_the_last_good_plane_kept
     good = daemon.plane
     plane_file.write_text("{not json")
     os.utime(str(plane_file), ns=(1, 1))
-    for _ in range(5):
+    for _poll in range(5):
         assert daemon.reconcile() == 0
     assert daemon.plane == good
     problems = [line for line in daemon.out.lines if line.startswith("problem:")]
@@ -124,7 +125,7 @@ def test_a_missing_plane_file_applies_nothing(tmp_path, monkeypatch):
 def test_a_failing_step_is_said_once_then_its_end(daemon):
     failure = StepFailed("vxlan_peers vtep1024: RTNETLINK answers: No such device")
     daemon.answers = [failure, failure, failure, results()]
-    assert [daemon.reconcile() for _ in range(4)] == [None, None, None, 0]
+    assert [daemon.reconcile() for _poll in range(4)] == [None, None, None, 0]
     assert daemon.out.lines == ["problem: reconcile failed, will try again: %s" % failure,
                                 "recovered: reconcile failed, will try again: %s" % failure]
 
