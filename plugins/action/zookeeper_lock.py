@@ -11,19 +11,29 @@ __metaclass__ = type
 import getpass
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.mesos.overlay.plugins.plugin_utils._host_code import host_code
 from ansible_collections.mesos.overlay.plugins.plugin_utils._zookeeper_action import URL_OPTION, ZookeeperAction
 
-# The directory that holds ansible_collections/mesos/overlay: the holder imports the collection from it.
-_COLLECTIONS_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))))
+
+def _holder_tree():
+    """A private directory with the collection's module_utils, for the holder to import (the
+    collection loader of this process is not the holder's); the holder removes it when it ends."""
+    tree = tempfile.mkdtemp(prefix="mesos-overlay-lock-")
+    for entry in host_code(tree):
+        os.makedirs(os.path.dirname(entry["path"]), exist_ok=True)
+        with open(entry["path"], "w") as handle:
+            handle.write(entry["content"])
+    return tree
 
 
 class ActionModule(ZookeeperAction):
@@ -46,13 +56,15 @@ class ActionModule(ZookeeperAction):
         identity = {"controller": socket.gethostname(), "user": getpass.getuser(),
                     "playbook": task_vars.get("ansible_play_name") or "", "pid": os.getppid(),
                     "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        environment = dict(os.environ)
-        environment["PYTHONPATH"] = os.pathsep.join([_COLLECTIONS_ROOT] + [p for p in [environment.get("PYTHONPATH")] if p])
+        tree = _holder_tree()
+        environment = dict(os.environ, PYTHONPATH=tree, MESOS_OVERLAY_HOLDER_TREE=tree)
+        # What the holder says on stderr (a Python that lacks kazoo, a crash) goes into the failure.
+        errors = tempfile.TemporaryFile(mode="w+")
         # The run is this worker's parent (ansible-playbook); the holder outlives the worker.
         holder = subprocess.Popen(  # pylint: disable=consider-using-with
             [sys.executable, "-m", "ansible_collections.mesos.overlay.plugins.module_utils._zklock",
              str(os.getppid()), str(args["timeout"])],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=environment,
             start_new_session=True, universal_newlines=True)
         holder.stdin.write(args["url"] + "\n" + json.dumps(identity, sort_keys=True) + "\n")
         holder.stdin.close()
@@ -66,14 +78,17 @@ class ActionModule(ZookeeperAction):
                                       % (url.redacted(), json.dumps(waited_for, sort_keys=True)))
             elif "acquired" in said:
                 holder.stdout.close()
+                errors.close()
                 return {"changed": False, "holder_pid": holder.pid, "identity": identity,
                         "waited": round(time.time() - started, 1), "waited_for": waited_for}
             elif "error" in said:
                 holder.wait()
                 raise AnsibleActionFail("mesos_overlay_zookeeper: %s" % said["error"])
         holder.wait()
-        raise AnsibleActionFail("mesos_overlay_zookeeper: the lock holder ended (status %s) without the lock"
-                                % holder.returncode)
+        shutil.rmtree(tree, ignore_errors=True)
+        errors.seek(0)
+        raise AnsibleActionFail("mesos_overlay_zookeeper: the lock holder (%s) ended (status %s) without the lock: %s"
+                                % (sys.executable, holder.returncode, errors.read()[-2000:].strip()))
 
     @staticmethod
     def _release(pid):

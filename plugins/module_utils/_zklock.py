@@ -25,6 +25,7 @@ __metaclass__ = type
 
 import json
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -64,6 +65,10 @@ def holders(lock):
 
 
 def main(argv=None):
+    # The code was copied for this process alone (its modules are loaded by now): remove it.
+    tree = os.environ.get("MESOS_OVERLAY_HOLDER_TREE")
+    if tree and os.path.basename(tree).startswith("mesos-overlay-lock-"):
+        shutil.rmtree(tree, ignore_errors=True)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         run_pid, timeout = int(argv[0]), float(argv[1])

@@ -312,7 +312,8 @@ def test_the_lock_serialises_runs_names_its_holder_and_a_killed_run_frees_it(ser
     try:
         deadline = time.time() + 60
         while not _lock_children(url):
-            assert time.time() < deadline and holder.poll() is None, "the first run took no lock"
+            assert time.time() < deadline and holder.poll() is None, "the first run took no lock: %s" % (
+                holder.stdout.read() if holder.poll() is not None else "(still running)")
             time.sleep(0.5)
         # The password is in no process's arguments.
         assert "s3cret" not in subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True,
