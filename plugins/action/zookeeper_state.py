@@ -11,7 +11,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import (
-    STATE_NODE, Store, StoreConflict, StoreError, connect)
+    STATE_NODE, Store, StoreConflict, StoreError, session)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import AllocationError
 from ansible_collections.mesos.overlay.plugins.plugin_utils._state import normalize_state
 from ansible_collections.mesos.overlay.plugins.plugin_utils._zookeeper_action import URL_OPTION, ZookeeperAction
@@ -28,22 +28,16 @@ class ActionModule(ZookeeperAction):
 
     def act(self, result, args, url, task_vars):
         try:
-            client = connect(url, timeout=float(args["timeout"]))
-        except StoreError as exc:
-            raise AnsibleActionFail("mesos_overlay_zookeeper (%s): %s" % (url.redacted(), exc))
-        try:
-            store = Store(client)
-            if args["state"] is None:
-                return dict(result, **self._read(store, url))
-            return dict(result, **self._write(store, url, args))
+            with session(url, timeout=float(args["timeout"])) as client:
+                store = Store(client)
+                if args["state"] is None:
+                    return dict(result, **self._read(store, url))
+                return dict(result, **self._write(store, url, args))
         except StoreConflict as exc:
             raise AnsibleActionFail("mesos_overlay_zookeeper (%s): %s" % (url.redacted(), exc))
         except StoreError as exc:
             raise AnsibleActionFail("mesos_overlay_zookeeper (%s): %s; nothing was changed on any host"
                                     % (url.redacted(), exc))
-        finally:
-            client.stop()
-            client.close()
 
     @staticmethod
     def _read(store, url):

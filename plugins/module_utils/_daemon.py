@@ -22,11 +22,10 @@ import json
 import os
 import socket
 import threading
-import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
-    PLANE_PATH, StepFailed, apply, applying, check_plane, count_changes)
+    PLANE_PATH, StepFailed, apply, applying, change_text, check_plane, count_changes)
 
 # How often the kernel is compared with the plane: a hand-made change is repaired within this.
 RECONCILE_INTERVAL = 5.0
@@ -60,8 +59,7 @@ def change_lines(results, check_mode=False):
     for label, result in named:
         changes = result.get("changes") or []
         for change in changes[:LINES_PER_STEP]:
-            lines.append("%s: %s%s" % (label, change.get("reason") or "%s %s %s" % (
-                change["action"], change["kind"], change["key"]), " (check mode)" if check_mode else ""))
+            lines.append("%s: %s%s" % (label, change_text(change), " (check mode)" if check_mode else ""))
         if len(changes) > LINES_PER_STEP:
             lines.append("%s: and %d more change(s)" % (label, len(changes) - LINES_PER_STEP))
     return lines
@@ -80,7 +78,6 @@ class Daemon(object):
         self.signature = None
         self.problems = {}
         self.changes = 0
-        self.last_sync = None
 
     def say_once(self, kind, problem):
         """Report a problem of ``kind`` (``plane``, ``reconcile``) when it starts, not at every
@@ -135,7 +132,6 @@ class Daemon(object):
             self.host.say(line)
         count = count_changes(results)
         self.changes += count
-        self.last_sync = time.time()
         self.say_once("reconcile", None)
         return count
 

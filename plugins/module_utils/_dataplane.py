@@ -239,6 +239,11 @@ class StepFailed(HostError):
     """A step of the plane failed; the message starts with the step's label."""
 
 
+def change_text(change):
+    """A step's change (an item of its ``changes``) as a log line says it: its reason, or what and where."""
+    return change.get("reason") or "%s %s %s" % (change["action"], change["kind"], change["key"])
+
+
 @contextlib.contextmanager
 def applying(path=None):
     """Hold the host's apply lock (``APPLY_LOCK``; ``MESOS_OVERLAY_APPLY_LOCK`` overrides it) while
@@ -280,8 +285,7 @@ def apply(plane, host, log=None):
             changes = result.get("changes") or []
             if changes:
                 log("%s: %d change(s)%s: %s" % (label, len(changes), " (check mode)" if host.check_mode else "",
-                                                "; ".join(c.get("reason") or "%s %s %s" % (c["action"], c["kind"],
-                                                                                           c["key"]) for c in changes)))
+                                                "; ".join(change_text(change) for change in changes)))
             else:
                 log("%s: as it should be" % label)
     return results
@@ -339,7 +343,7 @@ class DataPlane:
 
 __all__ = ("APPLY_LOCK", "DEFAULTS", "DOCKER_BRIDGE_PREFIX", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL", "GROUP_MARK_MASK",
            "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE", "PEER_OPTIONS", "PLANE_PATH", "VTEP_NAME",
-           "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane", "StepFailed", "apply", "applying", "check_plane", "complete",
+           "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane", "StepFailed", "apply", "applying", "change_text", "check_plane", "complete",
            "count_changes",
            "docker_bridge", "group_mark", "group_set", "mesos_bridge", "options", "plane_text", "policy_chain",
            "steps")

@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import json
 import re
 
@@ -137,6 +138,16 @@ def _close(client):
         client.close()
     except Exception:  # pylint: disable=broad-except
         pass
+
+
+@contextlib.contextmanager
+def session(url, timeout=10.0):
+    """A connected client of ``url`` for the ``with`` block (``connect``), closed after it."""
+    client = connect(url, timeout=timeout)
+    try:
+        yield client
+    finally:
+        _close(client)
 
 
 def member_path(name):
@@ -269,4 +280,4 @@ class Store(object):
 
 
 __all__ = ("LOCK_NODE", "MEMBERS_NODE", "STATE_NODE", "STORE_FORMAT", "URL_FIELD", "Store", "StoreConflict",
-           "StoreError", "ZkUrl", "acl_for", "connect", "member_path", "parse_url")
+           "StoreError", "ZkUrl", "acl_for", "connect", "member_path", "parse_url", "session")

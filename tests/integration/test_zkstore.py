@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import (  # noqa: E402
-    Store, StoreConflict, StoreError, connect, parse_url)
+    Store, StoreConflict, StoreError, parse_url, session)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate  # noqa: E402
 
 IMAGE = os.environ.get("MESOS_OVERLAY_IMAGE", "mesos-overlay-host:bookworm")
@@ -81,10 +81,8 @@ def url(server):
 
 @pytest.fixture
 def client(url):
-    client = connect(url)
-    yield client
-    client.stop()
-    client.close()
+    with session(url) as connected:
+        yield connected
 
 
 def test_what_a_run_writes_the_next_reads(client):
@@ -101,14 +99,10 @@ def test_a_write_from_a_stale_read_is_refused_and_changes_nothing(client, url):
     first = allocate(NETWORK, members(3))["state"]
     Store(client).write(first, -1)
     mine, version = Store(client).read()
-    other = connect(url)
-    try:
+    with session(url) as other:
         theirs, their_version = Store(other).read()
         grown = allocate(NETWORK, members(4), state=theirs)["state"]
         Store(other).write(grown, their_version, before=theirs)
-    finally:
-        other.stop()
-        other.close()
     stale = allocate(NETWORK, members(3) + [{"name": "agent-x", "ip": "10.9.9.9", "role": "agent"}],
                      state=mine)["state"]
     with pytest.raises(StoreConflict, match="changed since it was read"):
@@ -117,12 +111,8 @@ def test_a_write_from_a_stale_read_is_refused_and_changes_nothing(client, url):
 
 
 def test_two_first_writers_one_wins(client, url):
-    other = connect(url)
-    try:
+    with session(url) as other:
         Store(other).write(allocate(NETWORK, members(2))["state"], -1)
-    finally:
-        other.stop()
-        other.close()
     with pytest.raises(StoreConflict):
         Store(client).write(allocate(NETWORK, members(3))["state"], -1)
 
@@ -173,12 +163,8 @@ def test_a_corrupt_root_or_a_missing_member_names_the_znode(client):
 
 def test_with_credentials_nobody_else_reads_or_writes(server):
     url = parse_url("zk://overlay:s3cret@%s:2181/mesos-overlay-acl-%s" % (server, uuid.uuid4().hex[:8]))
-    client = connect(url)
-    try:
+    with session(url) as client:
         Store(client).write(allocate(NETWORK, members(2))["state"], -1)
-    finally:
-        client.stop()
-        client.close()
     anonymous = kazoo_client.KazooClient(hosts="%s:2181" % server, timeout=5)
     anonymous.start(timeout=5)
     try:
@@ -193,12 +179,8 @@ def test_with_credentials_nobody_else_reads_or_writes(server):
         anonymous.stop()
         anonymous.close()
     # The right credentials still read it.
-    client = connect(url)
-    try:
+    with session(url) as client:
         assert sorted(Store(client).read()[0]["members"]) == ["agent-00000", "agent-00001", "m1"]
-    finally:
-        client.stop()
-        client.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,12 +232,8 @@ def test_a_run_reads_allocates_and_writes_and_the_next_run_changes_nothing(serve
     assert again.returncode == 0, again.stdout + again.stderr
     assert "version 0 changed False" in again.stdout
     # What ZooKeeper holds is what allocate decided, address for address.
-    client = connect(parse_url(url))
-    try:
+    with session(parse_url(url)) as client:
         assert Store(client).read()[0] == allocate(NETWORK, members(3))["state"]
-    finally:
-        client.stop()
-        client.close()
     assert "s3cret" not in first.stdout + first.stderr + again.stdout + again.stderr
 
 
@@ -295,12 +273,8 @@ HOLD = """
 
 
 def _lock_children(url):
-    client = connect(url)
-    try:
+    with session(url) as client:
         return client.get_children("/lock") if client.exists("/lock") else []
-    finally:
-        client.stop()
-        client.close()
 
 
 def test_the_lock_serialises_runs_names_its_holder_and_a_killed_run_frees_it(server, tmp_path):

@@ -130,11 +130,12 @@ def test_a_failing_step_is_said_once_then_its_end(daemon):
                                 "recovered: reconcile failed, will try again: %s" % failure]
 
 
-def test_run_restores_says_ready_and_stops_on_request(daemon, tmp_path, monkeypatch):
-    address = str(tmp_path / "notify")
+def test_run_restores_says_ready_and_stops_on_request(daemon, monkeypatch):
+    # An abstract socket (as systemd may give): no path, so no limit on how deep the test's temp dir is.
+    name = "mesos-overlay-test-notify-%d" % os.getpid()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    listener.bind(address)
-    monkeypatch.setenv("NOTIFY_SOCKET", address)
+    listener.bind("\0" + name)
+    monkeypatch.setenv("NOTIFY_SOCKET", "@" + name)
     daemon.answers = [results(peers_changes=[{"action": "add", "kind": "fdb", "key": "m"}])]
     timer = threading.Timer(0.2, daemon.stopping.set)
     timer.start()
