@@ -14,15 +14,15 @@ from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import (
     STATE_NODE, Store, StoreConflict, StoreError, session)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import AllocationError
 from ansible_collections.mesos.overlay.plugins.plugin_utils._state import normalize_state
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import as_allocation, peers_of
 from ansible_collections.mesos.overlay.plugins.plugin_utils._zookeeper_action import URL_OPTION, ZookeeperAction
 
 
 class ActionModule(ZookeeperAction):
     ARGUMENT_SPEC = {
         "url": URL_OPTION,
-        "state": {"type": "dict"},
+        "allocation": {"type": "dict"},
         "version": {"type": "int", "default": -1},
-        "before": {"type": "dict"},
         "timeout": {"type": "int", "default": 10},
     }
 
@@ -30,7 +30,7 @@ class ActionModule(ZookeeperAction):
         try:
             with session(url, timeout=float(args["timeout"])) as client:
                 store = Store(client)
-                if args["state"] is None:
+                if args["allocation"] is None:
                     return dict(result, **self._read(store, url))
                 return dict(result, **self._write(store, url, args))
         except StoreConflict as exc:
@@ -50,10 +50,15 @@ class ActionModule(ZookeeperAction):
         return {"changed": False, "state": state, "version": version}
 
     def _write(self, store, url, args):
-        state = args["state"]
-        before = args["before"] or {}
-        if state == before:
-            return {"changed": False, "version": args["version"]}
+        try:
+            allocation = as_allocation(args["allocation"])
+        except AllocationError as exc:
+            raise AnsibleActionFail(str(exc))
+        # Every host's peer entry, decided here: the host daemons only read them.
+        peers = dict((peer["name"], peer) for peer in peers_of(allocation))
         if self._task.check_mode:
-            return {"changed": True, "version": args["version"]}
-        return {"changed": True, "version": store.write(state, args["version"], before=before)}
+            operations, _root = store.plan(allocation["state"], args["version"], peers)
+            return {"changed": bool(operations) or args["version"] < 0, "version": args["version"],
+                    "written": [path for _kind, path, _data in operations]}
+        written, version = store.write(allocation["state"], args["version"], peers)
+        return {"changed": version != args["version"], "version": version, "written": written}

@@ -28,11 +28,12 @@ import signal
 import sys
 import time
 
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
-    PLANE_PATH, StepFailed, apply, applying, count_changes)
+    PLANE_PATH, STORE_PATH, StepFailed, apply, applying, count_changes)
 from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
 
-USAGE = ("usage: mesos-overlay run [--interval SECONDS] [dataplane.json]\n"
+USAGE = ("usage: mesos-overlay run [--interval SECONDS] [--store store.json] [dataplane.json]\n"
          "       mesos-overlay [restore] [--check] [dataplane.json]\n")
 
 
@@ -66,10 +67,19 @@ def restore(argv, host=None):
 
 
 def run(argv, host=None):
-    """``[--interval SECONDS] [dataplane.json]``: the daemon, until SIGTERM or SIGINT."""
-    from ansible_collections.mesos.overlay.plugins.module_utils._daemon import RECONCILE_INTERVAL, Daemon
+    """``[--interval SECONDS] [--store store.json] [dataplane.json]``: the daemon, until SIGTERM or
+    SIGINT; it follows the store the store file names, when there is one."""
+    from ansible_collections.mesos.overlay.plugins.module_utils._daemon import RECONCILE_INTERVAL, Daemon, follower_of
 
     interval = RECONCILE_INTERVAL
+    store_path = STORE_PATH
+    if "--store" in argv:
+        position = argv.index("--store")
+        if position + 1 >= len(argv):
+            sys.stderr.write("--store: the path of a store file\n" + USAGE)
+            return 2
+        store_path = argv[position + 1]
+        argv = argv[:position] + argv[position + 2:]
     if "--interval" in argv:
         position = argv.index("--interval")
         try:
@@ -81,10 +91,18 @@ def run(argv, host=None):
             sys.stderr.write("--interval: %r is not a positive number of seconds\n" % argv[position + 1])
             return 2
         argv = argv[:position] + argv[position + 2:]
-    daemon = Daemon(argv[0] if argv else PLANE_PATH, host or CommandHost(),
+    host = host or CommandHost()
+    try:
+        follower = follower_of(store_path)
+    except ParameterError as exc:
+        sys.stderr.write("%s\n" % exc)
+        return 2
+    if follower is not None:
+        host.say("following the store %s" % follower.describe())
+    daemon = Daemon(argv[0] if argv else PLANE_PATH, host, follower=follower,
                     interval=interval, attempts=int(os.environ.get("MESOS_OVERLAY_ATTEMPTS", "30")))
     for number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(number, lambda _signum, _frame: daemon.stopping.set())
+        signal.signal(number, lambda _signum, _frame: daemon.stop())
     return daemon.run()
 
 

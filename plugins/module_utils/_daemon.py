@@ -12,6 +12,12 @@ back within one interval, and only the overlay's own entries are touched. A plan
 cannot be read or is not a plane is reported once and the last good plane is kept: nothing is
 ever flushed for want of a plane. It logs one line per change and one per problem (when it
 starts and when it ends), never one per poll.
+
+With the ZooKeeper store (a ``_follower.Follower``), the peers come from the store: a write
+anywhere wakes the daemon at once, it takes the store's peer table into the plane, writes the
+plane file (so that a reboot with the store down restores the latest) and reconciles. A store
+that cannot be reached or holds a table this host cannot use is reported once and the last good
+plane is kept.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,7 +31,8 @@ import threading
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
-    PLANE_PATH, StepFailed, apply, applying, change_text, check_plane, count_changes)
+    PLANE_PATH, StepFailed, apply, applying, change_text, check_plane, count_changes, with_table, write_plane)
+from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import StoreError
 
 # How often the kernel is compared with the plane: a hand-made change is repaired within this.
 RECONCILE_INTERVAL = 5.0
@@ -51,6 +58,15 @@ def notify(state):
         sock.close()
 
 
+def follower_of(store_path):
+    """The Follower of the store the store file at ``store_path`` names; None without the file
+    (the files store). Raises ParameterError naming the file."""
+    from ansible_collections.mesos.overlay.plugins.module_utils._follower import Follower, load_store_file
+
+    url = load_store_file(store_path)
+    return None if url is None else Follower(url, threading.Event())
+
+
 def change_lines(results, check_mode=False):
     """One line per change in what ``apply`` returned, ``<step>: <change>``, at most LINES_PER_STEP per step."""
     lines = []
@@ -68,20 +84,29 @@ def change_lines(results, check_mode=False):
 class Daemon(object):
     """Follows the plane file at ``path`` on ``host`` (a ``_host.CommandHost``)."""
 
-    def __init__(self, path, host, interval=RECONCILE_INTERVAL, attempts=30):
+    def __init__(self, path, host, interval=RECONCILE_INTERVAL, attempts=30, follower=None):
         self.path = path
         self.host = host
         self.interval = interval
         self.attempts = attempts
+        self.follower = follower
         self.stopping = threading.Event()
+        # Set by stop() and by the follower when the store may have changed.
+        self.wake = follower.wake if follower is not None else threading.Event()
         self.plane = None
         self.signature = None
+        self.table = None
         self.problems = {}
         self.changes = 0
 
+    def stop(self):
+        """End the loop (SIGTERM, SIGINT)."""
+        self.stopping.set()
+        self.wake.set()
+
     def say_once(self, kind, problem):
-        """Report a problem of ``kind`` (``plane``, ``reconcile``) when it starts, not at every
-        poll; None says it ended."""
+        """Report a problem of ``kind`` (``plane``, ``store``, ``reconcile``) when it starts, not
+        at every poll; None says it ended."""
         if problem == self.problems.get(kind):
             return
         if problem is None:
@@ -118,12 +143,55 @@ class Daemon(object):
         self.say_once("plane", None)
         return True
 
-    def reconcile(self):
-        """One pass: the kernel made equal to the plane. Returns the number of changes, or None on failure."""
+    def follow(self):
+        """Take the store's peer table when it changed; keep the last one when it cannot be read."""
+        if self.follower is None:
+            return
+        try:
+            table = self.follower.peers()
+        except (StoreError, ParameterError) as exc:
+            self.say_once("store", "cannot read the store %s (%s): keeping the last good plane"
+                          % (self.follower.describe(), exc))
+            return
+        self.say_once("store", None)
+        if table is not None:
+            self.table = table
+
+    def adopt(self):
+        """The plane with the store's peers, written to the plane file when that changes it (so
+        that a reboot restores it); under the apply lock."""
+        if self.table is None:
+            return
+        try:
+            plane = with_table(self.plane, self.table)
+        except ParameterError as exc:
+            self.say_once("table", "the store's peer table does not fit this host (%s): keeping the last good plane"
+                          % exc)
+            return
+        self.say_once("table", None)
+        if plane == self.plane:
+            return
+        before = set(peer["name"] for peer in self.plane["vxlan_peers"].get("peers") or [])
+        after = set(peer["name"] for peer in plane["vxlan_peers"]["peers"])
+        write_plane(self.path, plane, self.host)
+        stat = os.stat(self.path)
+        self.plane, self.signature = plane, (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        self.host.say("store: %d peer(s)%s%s%s" % (
+            len(after), "; added " + ", ".join(sorted(after - before)) if after - before else "",
+            "; removed " + ", ".join(sorted(before - after)) if before - after else "",
+            "; entries changed" if after == before else ""))
+
+    def reconcile(self, follow=True):
+        """One pass: the kernel made equal to the plane (with the store's peers, unless ``follow``
+        is off: the restore at boot does not wait for the store). Returns the number of changes,
+        or None on failure."""
         if not self.load():
             return None
+        if follow:
+            self.follow()
         try:
             with applying():
+                self.adopt()
                 results = apply(self.plane, self.host)
         except StepFailed as exc:
             self.say_once("reconcile", "reconcile failed, will try again: %s" % exc)
@@ -141,7 +209,7 @@ class Daemon(object):
             return False
         self.host.say("restoring the overlay data plane of %s from %s" % (self.plane.get("host"), self.path))
         for attempt in range(1, self.attempts + 1):
-            count = self.reconcile()
+            count = self.reconcile(follow=False)
             if count is not None:
                 self.host.say("restored: %d change(s)" % count)
                 return True
@@ -155,11 +223,17 @@ class Daemon(object):
         notify("READY=1")
         if not restored:
             self.host.say("starting without a restored plane: reconciling every %gs" % self.interval)
-        while not self.stopping.wait(self.interval):
+        while not self.stopping.is_set():
+            self.wake.wait(self.interval)
+            self.wake.clear()
+            if self.stopping.is_set():
+                break
             self.reconcile()
         notify("STOPPING=1")
+        if self.follower is not None:
+            self.follower.close()
         self.host.say("stopped (%d change(s) made since start); the kernel keeps the plane" % self.changes)
         return 0
 
 
-__all__ = ("LINES_PER_STEP", "PLANE_PATH", "RECONCILE_INTERVAL", "Daemon", "change_lines", "notify")
+__all__ = ("LINES_PER_STEP", "PLANE_PATH", "RECONCILE_INTERVAL", "Daemon", "change_lines", "follower_of", "notify")

@@ -56,6 +56,9 @@ GROUP_MARK_MASK = 0xFFFF
 # The CNI plugin (and Docker watcher) that records containers' groups.
 GROUPS_PLUGIN = "mesos-overlay-groups"
 PLANE_PATH = "/etc/mesos-overlay/dataplane.json"
+# Where the host daemon finds the store it follows (root only, 0600: it holds the reader's
+# password); absent with the files store.
+STORE_PATH = "/etc/mesos-overlay/store.json"
 # Whoever changes the overlay's kernel state holds this lock: the dataplane module, the daemon
 # and the group plugin never interleave (each reads, plans, then applies).
 APPLY_LOCK = "/run/mesos-overlay/apply.lock"
@@ -135,14 +138,21 @@ def complete(plane, table=None):
     the host, its peers are the table without its own entry, and the chain accepts every
     member's underlay address. A plane already complete is returned as it is.
     """
-    from ansible_collections.mesos.overlay.plugins.module_utils._iptables import accept_sources
-
-    peers_options = dict(plane.get("vxlan_peers") or {})
-    chains = [dict(chain) for chain in plane.get("firewall_chain") or []]
-    missing = peers_options.get("peers") is None or any(chain.get("rules") is None and chain.get("state", "present")
-                                                        == "present" for chain in chains)
+    chains = plane.get("firewall_chain") or []
+    missing = (plane.get("vxlan_peers") or {}).get("peers") is None or any(
+        chain.get("rules") is None and chain.get("state", "present") == "present" for chain in chains)
     if not missing:
         return plane
+    return with_table(plane, table)
+
+
+def with_table(plane, table):
+    """``plane`` with its peers and the members of the chains that take them from ``table``, every
+    member's peer entry: what the run gives (``complete``) or what the host daemon reads from the
+    store. The plane names those chains (``peer_chains``, the dataplane filter's), so that a
+    newer table replaces their members in a complete plane too."""
+    from ansible_collections.mesos.overlay.plugins.module_utils._iptables import accept_sources
+
     host = plane.get("host")
     if not table:
         raise ParameterError("peers: required: the data plane of %s leaves its peers and its VXLAN chain's members to "
@@ -152,10 +162,16 @@ def complete(plane, table=None):
                              "plane of %s leaves its peers to it" % (table, host))
     if host not in {entry["name"] for entry in table}:
         raise ParameterError("peers: %s has no entry in the peer table (a table of another cluster or run?)" % host)
-    if peers_options.get("peers") is None:
-        peers_options["peers"] = [dict(entry) for entry in table if entry["name"] != host]
+    for entry in table:
+        absent = sorted(key for key, spec in PEER_OPTIONS.items() if spec.get("required") and not entry.get(key))
+        if absent:
+            raise ParameterError("peers: the entry of %s has no %s" % (entry["name"], ", ".join(absent)))
+    peers_options = dict(plane.get("vxlan_peers") or {})
+    peers_options["peers"] = [dict(entry) for entry in table if entry["name"] != host]
+    named = set(plane.get("peer_chains") or [])
+    chains = [dict(chain) for chain in plane.get("firewall_chain") or []]
     for chain in chains:
-        if chain.get("rules") is None and chain.get("state", "present") == "present":
+        if chain.get("state", "present") == "present" and (chain.get("rules") is None or chain.get("name") in named):
             chain["rules"] = accept_sources(entry["underlay_ip"] for entry in table)
     return dict(plane, vxlan_peers=peers_options, firewall_chain=chains)
 
@@ -291,6 +307,19 @@ def apply(plane, host, log=None):
     return results
 
 
+def write_plane(path, plane, host):
+    """Write ``plane`` to ``path`` (the boot file) as the files module writes any file: atomically,
+    only when its text differs. Returns {changed, path, changes, diff}."""
+    from ansible_collections.mesos.overlay.plugins.module_utils._files import Files
+
+    params = {"files": [{"path": path, "content": plane_text(plane), "state": "present", "mode": "0644",
+                         "owner": "root", "group": "root", "only_if_exists": None}],
+              "directory_mode": "0755", "read": []}
+    result = Files(params, host).run()
+    return {"changed": result["changed"], "path": path, "changes": result["changes"],
+            "diff": (result.get("diff") or [None])[0]}
+
+
 def count_changes(results):
     """The number of changes in what ``apply`` returned."""
     steps_results = [r for key, r in results.items() if key != "firewall"] + results["firewall"]
@@ -311,21 +340,11 @@ class DataPlane:
         self.params = params
         self.host = host
 
-    def write_file(self, plane):
-        from ansible_collections.mesos.overlay.plugins.module_utils._files import Files
-
-        params = {"files": [{"path": self.params["path"], "content": plane_text(plane), "state": "present",
-                             "mode": "0644", "owner": "root", "group": "root", "only_if_exists": None}],
-                  "directory_mode": "0755", "read": []}
-        result = Files(params, self.host).run()
-        return {"changed": result["changed"], "path": self.params["path"], "changes": result["changes"],
-                "diff": (result.get("diff") or [None])[0]}
-
     def run(self):
         plane = complete(self.params["dataplane"], self.params["peers"])
         check_plane(plane)
         with applying():
-            file_result = self.write_file(plane)
+            file_result = write_plane(self.params["path"], plane, self.host)
             results = apply(plane, self.host)
         unchanged = {"changed": False, "changes": []}
         firewall = results.pop("firewall")
@@ -341,9 +360,9 @@ class DataPlane:
         return result
 
 
-__all__ = ("APPLY_LOCK", "DEFAULTS", "DOCKER_BRIDGE_PREFIX", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL", "GROUP_MARK_MASK",
-           "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE", "PEER_OPTIONS", "PLANE_PATH", "VTEP_NAME",
-           "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane", "StepFailed", "apply", "applying", "change_text", "check_plane", "complete",
-           "count_changes",
-           "docker_bridge", "group_mark", "group_set", "mesos_bridge", "options", "plane_text", "policy_chain",
-           "steps")
+__all__ = ("APPLY_LOCK", "DEFAULTS", "DOCKER_BRIDGE_PREFIX", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL",
+           "GROUP_MARK_MASK", "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE",
+           "PEER_OPTIONS", "PLANE_PATH", "STORE_PATH", "VTEP_NAME", "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane",
+           "StepFailed", "apply", "applying", "change_text", "check_plane", "complete", "count_changes", "docker_bridge",
+           "group_mark", "group_set", "mesos_bridge", "options", "plane_text", "policy_chain", "steps", "with_table",
+           "write_plane")

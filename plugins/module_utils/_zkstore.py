@@ -6,15 +6,19 @@
 
 Layout under the URL's path (a chroot, as Mesos' own ``--zk`` takes it)::
 
-    <chroot>/state              {"format": 2, "network": {...}, "members": [names]}: the root
-    <chroot>/members/<name>     one member's record, as a state file holds it
+    <chroot>/state              {"format": 2, "network": {...}, "members": {name: digest}}: the root
+    <chroot>/members/<name>     {"record": <the member's record, as a state file holds it>,
+                                 "peer": <its peer entry, as every host's data plane takes it>}
     <chroot>/lock/              kazoo's lock recipe (ephemeral sequential nodes)
 
-The root is the commit point: a member's znode counts only while the root names it, and every
-write sets the root at the version it was read at, so a write based on a stale read is refused
-(``StoreConflict``), never merged. One member's change rewrites the root and that member's
-znode only, and 10,000 members fit under ZooKeeper's default 1 MB limit per znode (the root
-holds their names, about 15 bytes each). Plain Python with kazoo imported lazily: this file is
+The root is the commit point: a member's znode counts only while the root names it with the
+digest of its content, and every write sets the root at the version it was read at, so a write
+based on a stale read is refused (``StoreConflict``), never merged. One member's change
+rewrites the root and that member's znode only; a host that follows the store (the daemon)
+re-reads only the members whose digest changed. 10,000 members fit under ZooKeeper's default
+1 MB limit per znode (the root holds a name and a 16-character digest each, about 40 bytes).
+The controller decides every peer entry (a host never derives one); the host daemons read them
+as a read-only identity (``reader_of``). Plain Python with kazoo imported lazily: this file is
 copied to every host, which needs kazoo only when its store is ZooKeeper.
 """
 
@@ -23,6 +27,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import hashlib
+import hmac
 import json
 import re
 
@@ -99,35 +105,65 @@ def _redact(url):
     return url
 
 
+def reader_of(url):
+    """The URL the host daemons read the store with: the same servers and chroot, and, when ``url``
+    has credentials, a read-only identity derived from them (user ``<user>-reader``, a password
+    that is an HMAC of the writer's): a host never holds what lets it change the allocation."""
+    if not url.user:
+        return url
+    password = hmac.new(url.password.encode("utf-8"), b"mesos.overlay host daemons", hashlib.sha256).hexdigest()[:32]
+    return ZkUrl(url.hosts, url.chroot, url.user + "-reader", password)
+
+
 def acl_for(url):
-    """The ACL of the overlay's znodes: with credentials, everything for that user and nothing for
-    anyone else (an unauthenticated client can neither read nor change them); without, open."""
+    """The ACL of the overlay's znodes: with credentials, everything for that user, reading for its
+    reader (``reader_of``) and nothing for anyone else (an unauthenticated client can neither read
+    nor change them); without, open."""
     if not url.user:
         return None
     from kazoo.security import make_digest_acl  # pylint: disable=import-outside-toplevel
-    return [make_digest_acl(url.user, url.password, all=True)]
+    reader = reader_of(url)
+    return [make_digest_acl(url.user, url.password, all=True), make_digest_acl(reader.user, reader.password, read=True)]
 
 
-def connect(url, timeout=10.0):
-    """A started kazoo client of ``url`` (a ZkUrl), authenticated when the URL has credentials.
-
-    The chroot is created when missing (with the ACL). Raises StoreError naming the servers.
-    """
+def client_of(url, timeout=10.0, writer=True, persistent=False):
+    """A kazoo client of ``url`` (a ZkUrl), not started, authenticated when the URL has
+    credentials; a writer's creates carry the ACL (``acl_for``). A ``persistent`` client (the
+    host daemon's) never stops trying to reconnect after an outage. It talks to the servers
+    without the chroot (a writer creates it first); ``connect`` sets it."""
     try:
         from kazoo.client import KazooClient  # pylint: disable=import-outside-toplevel
-        from kazoo.exceptions import KazooException  # pylint: disable=import-outside-toplevel
-        from kazoo.handlers.threading import KazooTimeoutError  # pylint: disable=import-outside-toplevel
     except ImportError:
         raise StoreError("the ZooKeeper client kazoo is not installed here (Debian python3-kazoo, PyPI kazoo)")
     auth = [("digest", "%s:%s" % (url.user, url.password))] if url.user else None
-    # The chroot's parent is created outside the chroot first, so connect without it.
-    client = KazooClient(hosts=",".join(url.hosts), timeout=timeout, auth_data=auth, default_acl=acl_for(url))
+    retry = {"max_tries": -1, "delay": 0.5, "max_delay": 5} if persistent else None
+    return KazooClient(hosts=",".join(url.hosts), timeout=timeout, auth_data=auth,
+                       default_acl=acl_for(url) if writer else None, connection_retry=retry)
+
+
+def connect(url, timeout=10.0, writer=True):
+    """A started client of ``url`` (``client_of``), chrooted to the URL's path.
+
+    A writer creates the chroot when it is missing (with the ACL); a reader (``writer=False``)
+    only checks it is there. Raises StoreError naming the servers.
+    """
+    client = client_of(url, timeout=timeout, writer=writer)
+    from kazoo.exceptions import KazooException  # pylint: disable=import-outside-toplevel
+    from kazoo.handlers.threading import KazooTimeoutError  # pylint: disable=import-outside-toplevel
+
     try:
         client.start(timeout=timeout)
-        client.ensure_path(url.chroot)
+        if writer:
+            client.ensure_path(url.chroot)
+        elif client.exists(url.chroot) is None:
+            raise StoreError("ZooKeeper %s: %s does not exist (no run has written the allocation there yet)"
+                             % (",".join(url.hosts), url.chroot))
     except (KazooTimeoutError, KazooException) as exc:
         _close(client)
         raise StoreError("ZooKeeper %s: %s" % (",".join(url.hosts), exc or type(exc).__name__))
+    except StoreError:
+        _close(client)
+        raise
     client.chroot = url.chroot
     return client
 
@@ -168,6 +204,11 @@ def _encode(value):
     return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def digest(data):
+    """The digest the root keeps of a member's znode content (bytes)."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
 class Store(object):
     """The allocation of one cluster in ZooKeeper (``client`` is chrooted to the overlay's path)."""
 
@@ -188,22 +229,30 @@ class Store(object):
             raise StoreError("the znode %s is corrupt (format %r, this collection reads %d)"
                              % (path, root.get("format"), STORE_FORMAT))
         names = root.get("members")
-        if not isinstance(root.get("network"), dict) or not isinstance(names, list) or \
-                not all(isinstance(name, str) and _NAME.match(name) for name in names):
-            raise StoreError("the znode %s is corrupt (no 'network' object or no 'members' list of names)" % path)
-        if len(set(names)) != len(names):
-            raise StoreError("the znode %s is corrupt (a member is named twice)" % path)
+        if not isinstance(root.get("network"), dict) or not isinstance(names, dict) or \
+                not all(isinstance(name, str) and _NAME.match(name) and isinstance(value, str)
+                        for name, value in names.items()):
+            raise StoreError("the znode %s is corrupt (no 'network' object or no 'members' object of names and "
+                             "digests)" % path)
         return root, stat.version
 
-    def read_member(self, name):
-        """(record, znode version) of one member the root names."""
+    def read_member(self, name, expected=None):
+        """The content of one member's znode ({"record": ..., "peer": ...}), checked against the
+        digest the root keeps of it (``expected``) when given."""
         from kazoo.exceptions import NoNodeError  # pylint: disable=import-outside-toplevel
         path = member_path(name)
         try:
-            data, stat = self.client.get(path)
+            data, _stat = self.client.get(path)
         except NoNodeError:
             raise StoreError("the znode %s is missing (the root %s names it)" % (path, "/" + STATE_NODE))
-        return _decode(path, data), stat.version
+        if expected is not None and digest(data) != expected:
+            # Written after the root was read: a write is under way, or it stopped half-way.
+            raise StoreError("the znode %s does not hold what the root %s says (a write under way?)"
+                             % (path, "/" + STATE_NODE))
+        member = _decode(path, data)
+        if not isinstance(member.get("record"), dict):
+            raise StoreError("the znode %s is corrupt (no 'record' object)" % path)
+        return member
 
     def read(self):
         """(state, version): the allocation as a state (format 2, as the state files hold it) and
@@ -212,35 +261,77 @@ class Store(object):
         if not root:
             return {}, version
         members = {}
-        for name in root["members"]:
-            members[name] = self.read_member(name)[0]
+        for name, expected in sorted(root["members"].items()):
+            members[name] = self.read_member(name, expected)["record"]
         return {"format": STORE_FORMAT, "network": root["network"], "members": members}, version
 
-    def write(self, state, version, before=None):
-        """Write ``state`` (format 2) if the root is still at ``version``; return the new version.
+    def read_peers(self, known=None):
+        """(peers, version, known): every member's peer entry, as the host daemons take it, by name.
 
-        ``before`` is the state that was read at ``version`` (what ``read`` returned): only the
-        members that differ from it are written. Raises StoreConflict when someone wrote since.
+        ``known`` is what the last call returned as ``known`` ({name: (digest, peer)}): only the
+        members whose digest changed since are read again. Raises StoreError when there is no
+        allocation yet or a member has no peer entry.
         """
-        from kazoo.exceptions import BadVersionError, NodeExistsError, NoNodeError  # pylint: disable=import-outside-toplevel
-        before = before or {}
-        old_members = before.get("members") or {}
+        known = known or {}
+        root, version = self.read_root()
+        if not root:
+            raise StoreError("the znode /%s is missing (no run has written the allocation yet)" % STATE_NODE)
+        current = {}
+        for name, expected in root["members"].items():
+            if name in known and known[name][0] == expected:
+                current[name] = known[name]
+                continue
+            peer = self.read_member(name, expected).get("peer")
+            if not isinstance(peer, dict):
+                raise StoreError("the znode %s has no peer entry" % member_path(name))
+            current[name] = (expected, peer)
+        peers = [dict(current[name][1], name=name) for name in sorted(current)]
+        return peers, version, current
+
+    def plan(self, state, version, peers=None):
+        """(operations, root): what ``write`` would do to store ``state`` with ``peers`` (name to
+        peer entry): the member znodes to create, set or delete, by path, and the new root; no
+        operation and the root unchanged when the store already holds it."""
+        peers = peers or {}
+        current, read_version = self.read_root()
+        if read_version != version:
+            raise StoreConflict("the allocation in ZooKeeper changed since it was read (version %d, now %d): read it "
+                                "again and decide again" % (version, read_version))
+        stored = current.get("members") or {}
         members = state.get("members") or {}
-        names = sorted(members)
-        root = {"format": STORE_FORMAT, "network": state.get("network") or {}, "members": names}
-        self.client.ensure_path("/" + MEMBERS_NODE)
+        contents = dict((name, _encode({"record": members[name], "peer": peers.get(name)})) for name in members)
+        root = {"format": STORE_FORMAT, "network": state.get("network") or {},
+                "members": dict((name, digest(data)) for name, data in contents.items())}
         # A znode the root does not name (left by a write that stopped between its parts) is
         # nobody's: it is overwritten or removed like any other.
-        existing = set(self.client.get_children("/" + MEMBERS_NODE))
+        existing = set(self.client.get_children("/" + MEMBERS_NODE)) \
+            if self.client.exists("/" + MEMBERS_NODE) else set()
         operations = []
-        for name in names:
+        for name in sorted(contents):
             if name not in existing:
-                operations.append(("create", member_path(name), _encode(members[name])))
-            elif old_members.get(name) != members[name]:
-                operations.append(("set", member_path(name), _encode(members[name])))
-        removed = sorted(name for name in existing if name not in members)
+                operations.append(("create", member_path(name), contents[name]))
+            elif stored.get(name) != root["members"][name]:
+                operations.append(("set", member_path(name), contents[name]))
+        operations += [("delete", member_path(name), b"") for name in sorted(existing - set(contents))]
+        if not operations and root == current:
+            return [], current
+        return operations, root
+
+    def write(self, state, version, peers=None):
+        """Write ``state`` (format 2) and its members' ``peers`` if the root is still at
+        ``version``; return (the member znodes written or deleted, the root's version), nothing
+        written when the store holds it already. Only the members that differ from what the
+        store holds are written. Raises StoreConflict when someone wrote since."""
+        from kazoo.exceptions import BadVersionError, NodeExistsError, NoNodeError  # pylint: disable=import-outside-toplevel
+        operations, root = self.plan(state, version, peers)
+        written = [path for _kind, path, _data in operations]
+        if not operations and version >= 0:
+            return written, version
+        self.client.ensure_path("/" + MEMBERS_NODE)
+        writes = [operation for operation in operations if operation[0] != "delete"]
+        removed = [operation[1] for operation in operations if operation[0] == "delete"]
         chunks, chunk, size = [], [], 0
-        for operation in operations:
+        for operation in writes:
             if chunk and size + len(operation[2]) + 200 > TRANSACTION_BYTES:
                 chunks.append(chunk)
                 chunk, size = [], 0
@@ -264,8 +355,8 @@ class Store(object):
                     transaction.set_data(root_path, _encode(root), version=version)
                 else:
                     transaction.create(root_path, _encode(root))
-                for name in removed:
-                    transaction.delete(member_path(name))
+                for path in removed:
+                    transaction.delete(path)
             results = transaction.commit()
             failures = [result for result in results if isinstance(result, Exception)]
             if any(isinstance(failure, (BadVersionError, NodeExistsError)) for failure in failures) or \
@@ -276,8 +367,8 @@ class Store(object):
             if real:
                 raise StoreError("ZooKeeper refused the write: %s" % ", ".join(type(failure).__name__
                                                                                for failure in real))
-        return self.read_root()[1]
+        return written, self.read_root()[1]
 
 
 __all__ = ("LOCK_NODE", "MEMBERS_NODE", "STATE_NODE", "STORE_FORMAT", "URL_FIELD", "Store", "StoreConflict",
-           "StoreError", "ZkUrl", "acl_for", "connect", "member_path", "parse_url", "session")
+           "StoreError", "ZkUrl", "acl_for", "client_of", "connect", "digest", "member_path", "parse_url", "reader_of", "session")

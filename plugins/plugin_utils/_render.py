@@ -255,10 +255,12 @@ def dataplane(view, settings=None):
     roles') gives null ``vxlan_peers.peers`` and VXLAN chain ``rules``, which the dataplane
     module completes from the run's peer table on the host. Returns
     ``{"host", "sysctl": {name: value}, "vxlan_link": options, "vxlan_peers": options,
-    "firewall_chain": [options]}``.
+    "firewall_chain": [options], "peer_chains": [the chains whose rules follow the peer table]}``.
     """
     view = _view(view)
     settings = settings or {}
+    vxlan_chain = settings.get("vxlan_chain") or VXLAN_CHAIN
+    vxlan_firewall = settings.get("vxlan_firewall", True)
     mtu = parse_int("mesos_overlay_vtep_mtu", settings.get("vtep_mtu", 1450), 68, 65535)
     vtep = view["vtep"]
     port = settings.get("vxlan_port", 64000)
@@ -285,9 +287,11 @@ def dataplane(view, settings=None):
             "device": vtep["name"], "purge": True,
             "peers": [dict(peer) for peer in view["peers"]] if "peers" in view else None,
         },
-        "firewall_chain": firewall_chains(view, vxlan_port=port, vxlan_firewall=settings.get("vxlan_firewall", True),
-                                          vxlan_chain=settings.get("vxlan_chain") or VXLAN_CHAIN,
+        "firewall_chain": firewall_chains(view, vxlan_port=port, vxlan_firewall=vxlan_firewall,
+                                          vxlan_chain=vxlan_chain,
                                           docker=bool(settings.get("docker")) and view["role"] == "agent"),
+        # The host daemon replaces these chains' members when the store's peer table changes.
+        "peer_chains": [vxlan_chain] if vxlan_firewall else [],
     }
     if policy is not None:
         plane["group_policy"] = group_table(policy, view, members_dir=settings.get("members_dir") or MEMBERS_DIR)

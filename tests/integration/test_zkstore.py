@@ -26,8 +26,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import (  # noqa: E402
-    Store, StoreConflict, StoreError, parse_url, session)
+    Store, StoreConflict, StoreError, connect, parse_url, reader_of, session)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate  # noqa: E402
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import peers_of  # noqa: E402
 
 IMAGE = os.environ.get("MESOS_OVERLAY_IMAGE", "mesos-overlay-host:bookworm")
 CONTAINER = "mo-zk-it"
@@ -85,14 +86,48 @@ def client(url):
         yield connected
 
 
+def peers(allocation):
+    return dict((peer["name"], peer) for peer in peers_of(allocation))
+
+
 def test_what_a_run_writes_the_next_reads(client):
     store = Store(client)
     assert store.read() == ({}, -1)
-    state = allocate(NETWORK, members(10))["state"]
-    version = store.write(state, -1)
+    allocation = allocate(NETWORK, members(10))
+    written, version = store.write(allocation["state"], -1, peers(allocation))
+    assert len(written) == 11
     read, read_version = store.read()
-    assert read == state
+    assert read == allocation["state"]
     assert read_version == version == 0
+    # What the host daemons read: every member's peer entry, as the controller decided it.
+    table, table_version, _known = store.read_peers()
+    assert table == peers_of(allocation) and table_version == 0
+    # Written again unchanged: nothing is written, the version stays.
+    assert store.write(allocation["state"], version, peers(allocation)) == ([], 0)
+
+
+def test_a_follower_rereads_only_the_members_that_changed(client):
+    store = Store(client)
+    allocation = allocate(NETWORK, members(20))
+    _written, version = store.write(allocation["state"], -1, peers(allocation))
+    _table, _version, known = store.read_peers()
+    grown = allocate(NETWORK, members(21), state=allocation["state"])
+    written, version = store.write(grown["state"], version, peers(grown))
+    assert written == ["/members/agent-00020"]
+    reads = []
+    real_get = client.get
+
+    def counting_get(path, *args, **kwargs):
+        reads.append(path)
+        return real_get(path, *args, **kwargs)
+
+    client.get = counting_get
+    try:
+        table, table_version, _known = store.read_peers(known)
+    finally:
+        client.get = real_get
+    assert reads == ["/state", "/members/agent-00020"]
+    assert table == peers_of(grown) and table_version == version
 
 
 def test_a_write_from_a_stale_read_is_refused_and_changes_nothing(client, url):
@@ -102,11 +137,11 @@ def test_a_write_from_a_stale_read_is_refused_and_changes_nothing(client, url):
     with session(url) as other:
         theirs, their_version = Store(other).read()
         grown = allocate(NETWORK, members(4), state=theirs)["state"]
-        Store(other).write(grown, their_version, before=theirs)
+        Store(other).write(grown, their_version)
     stale = allocate(NETWORK, members(3) + [{"name": "agent-x", "ip": "10.9.9.9", "role": "agent"}],
                      state=mine)["state"]
     with pytest.raises(StoreConflict, match="changed since it was read"):
-        Store(client).write(stale, version, before=mine)
+        Store(client).write(stale, version)
     assert Store(client).read()[0] == grown
 
 
@@ -120,11 +155,11 @@ def test_two_first_writers_one_wins(client, url):
 def test_one_members_change_touches_only_its_znode_and_the_root(client):
     store = Store(client)
     state = allocate(NETWORK, members(20))["state"]
-    version = store.write(state, -1)
+    _written, version = store.write(state, -1)
     before = {name: client.exists("/members/" + name).mzxid for name in state["members"]}
     changed = json.loads(json.dumps(state))
     changed["members"]["agent-00007"]["ip"] = "10.200.0.7"
-    store.write(changed, version, before=state)
+    assert store.write(changed, version)[0] == ["/members/agent-00007"]
     after = {name: client.exists("/members/" + name).mzxid for name in state["members"]}
     assert [name for name in after if after[name] != before[name]] == ["agent-00007"]
     assert store.read()[0] == changed
@@ -133,20 +168,21 @@ def test_one_members_change_touches_only_its_znode_and_the_root(client):
 def test_a_released_member_leaves_the_store(client):
     store = Store(client)
     state = allocate(NETWORK, members(5))["state"]
-    version = store.write(state, -1)
+    _written, version = store.write(state, -1)
     smaller = allocate(NETWORK, members(4), state=state, release=["agent-00004"])["state"]
-    store.write(smaller, version, before=state)
+    store.write(smaller, version)
     assert sorted(client.get_children("/members")) == sorted(smaller["members"])
     assert store.read()[0] == smaller
 
 
 def test_ten_thousand_members_fit_and_read_back(client):
     store = Store(client)
-    state = allocate(NETWORK, members(10000))["state"]
-    store.write(state, -1)
+    allocation = allocate(NETWORK, members(10000))
+    store.write(allocation["state"], -1, peers(allocation))
     data, _stat = client.get("/state")
     assert len(data) < 1024 * 1024
-    assert store.read()[0] == state
+    assert store.read()[0] == allocation["state"]
+    assert store.read_peers()[0] == peers_of(allocation)
 
 
 def test_a_corrupt_root_or_a_missing_member_names_the_znode(client):
@@ -164,7 +200,19 @@ def test_a_corrupt_root_or_a_missing_member_names_the_znode(client):
 def test_with_credentials_nobody_else_reads_or_writes(server):
     url = parse_url("zk://overlay:s3cret@%s:2181/mesos-overlay-acl-%s" % (server, uuid.uuid4().hex[:8]))
     with session(url) as client:
-        Store(client).write(allocate(NETWORK, members(2))["state"], -1)
+        allocation = allocate(NETWORK, members(2))
+        Store(client).write(allocation["state"], -1, peers(allocation))
+    # The host daemons' identity reads the peers and can change nothing.
+    reader = connect(reader_of(url), writer=False)
+    try:
+        assert Store(reader).read_peers()[0] == peers_of(allocation)
+        for attempt in (lambda: reader.create("/intruder", b"x"), lambda: reader.set("/state", b"{}"),
+                        lambda: reader.delete("/members/m1")):
+            with pytest.raises(NoAuthError):
+                attempt()
+    finally:
+        reader.stop()
+        reader.close()
     anonymous = kazoo_client.KazooClient(hosts="%s:2181" % server, timeout=5)
     anonymous.start(timeout=5)
     try:
@@ -212,9 +260,8 @@ READ_ALLOCATE_WRITE = """
     - name: Write
       mesos.overlay.zookeeper_state:
         url: "{{ url }}"
-        state: "{{ allocation.state }}"
+        allocation: "{{ allocation }}"
         version: "{{ stored.version }}"
-        before: "{{ stored.state }}"
       register: written
     - name: Show
       ansible.builtin.debug:

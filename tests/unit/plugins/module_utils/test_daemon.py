@@ -19,9 +19,10 @@ import pytest
 from ansible_collections.mesos.overlay.plugins.module_utils import _daemon
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import StepFailed
 from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
+from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import StoreError
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view, peers_of
 
 NETWORK = {"vtep_subnet": "44.128.0.0/20", "vtep_mac_oui": "70:B3:D5:00:00:00",
            "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24}]}
@@ -150,3 +151,98 @@ def test_run_restores_says_ready_and_stops_on_request(daemon, monkeypatch):
     assert daemon.out.lines[0].startswith("restoring the overlay data plane of a1 from ")
     assert daemon.out.lines[1:3] == ["peers: add fdb m", "restored: 1 change(s)"]
     assert daemon.out.lines[-1] == "stopped (1 change(s) made since start); the kernel keeps the plane"
+
+
+# --- following the ZooKeeper store (the store itself is tested on a real ZooKeeper in
+# tests/integration/test_zkstore.py; here, the daemon's side on recorded answers) --------------
+
+class RecordedFollower(object):
+    """Answers peers() from ``answers`` (a table, None for "unchanged", or an exception)."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.wake = threading.Event()
+
+    def peers(self):
+        answer = self.answers.pop(0) if self.answers else None
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    @staticmethod
+    def describe():
+        return "zk://reader:***@zk-1:2181/mesos-overlay"
+
+    def close(self):
+        pass
+
+
+def table_of(names):
+    members = [{"name": name, "ip": "192.0.2.%d" % (index + 1), "role": "agent"} for index, name in enumerate(names)]
+    return peers_of(allocate(NETWORK, members))
+
+
+@pytest.fixture
+def following(daemon):
+    applied = []
+    real = _daemon.apply
+
+    def recording_apply(plane, host, log=None):
+        applied.append([peer["name"] for peer in plane["vxlan_peers"]["peers"]])
+        return real(plane, host, log)
+    _daemon.apply = recording_apply
+    daemon.applied = applied
+    yield daemon
+    _daemon.apply = real
+
+
+def test_a_member_added_in_the_store_reaches_the_plane_file_and_the_kernel(following, plane_file):
+    following.follower = RecordedFollower([table_of(["a1", "a2", "a3"])])
+    following.reconcile()
+    assert following.applied == [["a2", "a3"]]
+    written = json.loads(plane_file.read_text())
+    assert [peer["name"] for peer in written["vxlan_peers"]["peers"]] == ["a2", "a3"]
+    # The VXLAN chain accepts the new member's underlay address too.
+    assert any("192.0.2.3" in rule for rule in written["firewall_chain"][0]["rules"])
+    assert "store: 2 peer(s); added a3" in following.out.lines
+    # The file written is the daemon's own: it is not read again as a run's change.
+    following.reconcile()
+    assert not [line for line in following.out.lines if line.startswith("plane:")]
+
+
+def test_a_member_released_in_the_store_leaves_the_plane(following, plane_file):
+    following.follower = RecordedFollower([table_of(["a1"])])
+    following.reconcile()
+    assert following.applied == [[]]
+    assert "store: 0 peer(s); removed a2" in following.out.lines
+
+
+def test_a_store_that_cannot_be_read_keeps_the_last_good_plane_and_says_so_once(following, plane_file):
+    before = plane_file.read_text()
+    following.follower = RecordedFollower([StoreError("not connected to ZooKeeper zk-1:2181")] * 3
+                                          + [None])
+    for _ in range(4):
+        following.reconcile()
+    # The kernel is still reconciled (drift repaired) from the last good plane, every pass.
+    assert following.applied == [["a2"]] * 4
+    assert plane_file.read_text() == before
+    problems = [line for line in following.out.lines if line.startswith("problem:")]
+    assert problems == ["problem: cannot read the store zk://reader:***@zk-1:2181/mesos-overlay (not connected to "
+                        "ZooKeeper zk-1:2181): keeping the last good plane"]
+    assert following.out.lines[-1].startswith("recovered: cannot read the store")
+
+
+def test_a_table_without_this_host_is_refused_and_the_plane_kept(following, plane_file):
+    before = plane_file.read_text()
+    following.follower = RecordedFollower([table_of(["a2", "a3"])])
+    following.reconcile()
+    assert plane_file.read_text() == before
+    assert following.applied == [["a2"]]
+    assert any("does not fit this host" in line and "a1 has no entry" in line for line in following.out.lines)
+
+
+def test_the_restore_at_boot_does_not_wait_for_the_store(following):
+    follower = RecordedFollower([])
+    follower.peers = lambda: pytest.fail("the store was read before the plane was restored")
+    following.follower = follower
+    assert following.restore() is True
