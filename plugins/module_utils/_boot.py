@@ -34,7 +34,8 @@ from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
 from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
 
 USAGE = ("usage: mesos-overlay run [--interval SECONDS] [--store store.json] [dataplane.json]\n"
-         "       mesos-overlay [restore] [--check] [dataplane.json]\n")
+         "       mesos-overlay [restore] [--check] [dataplane.json]\n"
+         "(--store: the store file of the ZooKeeper store; a restore reads no store)\n")
 
 
 def restore(argv, host=None):
@@ -66,20 +67,12 @@ def restore(argv, host=None):
     return 1
 
 
-def run(argv, host=None):
+def run(argv, host=None, store_path=STORE_PATH):
     """``[--interval SECONDS] [--store store.json] [dataplane.json]``: the daemon, until SIGTERM or
     SIGINT; it follows the store the store file names, when there is one."""
     from ansible_collections.mesos.overlay.plugins.module_utils._daemon import RECONCILE_INTERVAL, Daemon, follower_of
 
     interval = RECONCILE_INTERVAL
-    store_path = STORE_PATH
-    if "--store" in argv:
-        position = argv.index("--store")
-        if position + 1 >= len(argv):
-            sys.stderr.write("--store: the path of a store file\n" + USAGE)
-            return 2
-        store_path = argv[position + 1]
-        argv = argv[:position] + argv[position + 2:]
     if "--interval" in argv:
         position = argv.index("--interval")
         try:
@@ -112,8 +105,17 @@ def main(argv=None, host=None):
     if argv and argv[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0
+    # The store file (the ZooKeeper store's reader), for the daemon; a restore reads no store.
+    store_path = STORE_PATH
+    if "--store" in argv:
+        position = argv.index("--store")
+        if position + 1 >= len(argv):
+            sys.stderr.write("--store: the path of a store file\n" + USAGE)
+            return 2
+        store_path = argv[position + 1]
+        argv = argv[:position] + argv[position + 2:]
     if argv and argv[0] == "run":
-        return run(argv[1:], host)
+        return run(argv[1:], host, store_path)
     if argv and argv[0] == "restore":
         argv = argv[1:]
     return restore(argv, host)

@@ -24,8 +24,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import grp
 import json
 import os
+import pwd
 import socket
 import threading
 
@@ -173,7 +175,10 @@ class Daemon(object):
             return
         before = set(peer["name"] for peer in self.plane["vxlan_peers"].get("peers") or [])
         after = set(peer["name"] for peer in plane["vxlan_peers"]["peers"])
-        write_plane(self.path, plane, self.host)
+        # The file keeps the owner the run gave it (root).
+        stat = os.stat(self.path)
+        write_plane(self.path, plane, self.host, owner=pwd.getpwuid(stat.st_uid).pw_name,
+                    group=grp.getgrgid(stat.st_gid).gr_name)
         stat = os.stat(self.path)
         self.plane, self.signature = plane, (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         self.host.say("store: %d peer(s)%s%s%s" % (

@@ -307,13 +307,13 @@ def apply(plane, host, log=None):
     return results
 
 
-def write_plane(path, plane, host):
+def write_plane(path, plane, host, owner="root", group="root"):
     """Write ``plane`` to ``path`` (the boot file) as the files module writes any file: atomically,
     only when its text differs. Returns {changed, path, changes, diff}."""
     from ansible_collections.mesos.overlay.plugins.module_utils._files import Files
 
     params = {"files": [{"path": path, "content": plane_text(plane), "state": "present", "mode": "0644",
-                         "owner": "root", "group": "root", "only_if_exists": None}],
+                         "owner": owner, "group": group, "only_if_exists": None}],
               "directory_mode": "0755", "read": []}
     result = Files(params, host).run()
     return {"changed": result["changed"], "path": path, "changes": result["changes"],

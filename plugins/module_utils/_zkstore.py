@@ -68,6 +68,11 @@ class ZkUrl(object):
         """kazoo's ``hosts`` argument: the servers and the chroot."""
         return ",".join(self.hosts) + self.chroot
 
+    def text(self):
+        """The URL with its password: only ever written to a root-only file, never logged."""
+        credentials = "%s:%s@" % (self.user, self.password) if self.user else ""
+        return "zk://%s%s%s" % (credentials, ",".join(self.hosts), self.chroot)
+
     def redacted(self):
         """The URL as it may be logged: the password never appears."""
         credentials = "%s:***@" % self.user if self.user else ""
@@ -113,6 +118,12 @@ def reader_of(url):
         return url
     password = hmac.new(url.password.encode("utf-8"), b"mesos.overlay host daemons", hashlib.sha256).hexdigest()[:32]
     return ZkUrl(url.hosts, url.chroot, url.user + "-reader", password)
+
+
+def reader_url(url):
+    """The text of the reader's URL (``reader_of``) of the URL text ``url``: what a host's store
+    file holds. A ParameterError names mesos_overlay_zookeeper when ``url`` does not parse."""
+    return reader_of(parse_url(url)).text()
 
 
 def acl_for(url):
@@ -371,4 +382,4 @@ class Store(object):
 
 
 __all__ = ("LOCK_NODE", "MEMBERS_NODE", "STATE_NODE", "STORE_FORMAT", "URL_FIELD", "Store", "StoreConflict",
-           "StoreError", "ZkUrl", "acl_for", "client_of", "connect", "digest", "member_path", "parse_url", "reader_of", "session")
+           "StoreError", "ZkUrl", "acl_for", "client_of", "connect", "digest", "member_path", "parse_url", "reader_of", "reader_url", "session")

@@ -14,6 +14,7 @@ import functools
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import AllocationError
 
 
@@ -28,7 +29,8 @@ def reported(name):
         def wrapper(*args, **kwargs):
             try:
                 return function(*args, **kwargs)
-            except AllocationError as exc:
+            except (AllocationError, ParameterError) as exc:
+                # ParameterError: the host-side code's bad input (a store URL), said the same way.
                 raise AnsibleFilterError("mesos.overlay.%s: %s" % (name, to_native(exc)))
             except KeyError as exc:
                 raise AnsibleFilterError("mesos.overlay.%s: the input lacks the key %s: is it what the filter "

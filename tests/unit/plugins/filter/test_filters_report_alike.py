@@ -41,6 +41,9 @@ BAD = {
     "peers": (({}, "a1"), r"mesos.overlay.peers: allocation: \{\} is not an allocation"),
     "probe_plan": (({"members": {"a": {"ip": 1}}}, "a"), r"mesos.overlay.probe_plan: allocation: .dict. is a saved state"),
     "saved_allocation": (([1],), r"mesos.overlay.saved_allocation: state: 'list' is not a state"),
+    "zookeeper_reader": (("zk://overlay:s3cret@zk-1:2181",),
+                         r"mesos.overlay.zookeeper_reader: mesos_overlay_zookeeper: 'zk://overlay:\*\*\*@zk-1:2181' "
+                         r"needs a path"),
 }
 
 

@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import parse_url
+from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import parse_url, reader_url
 
 
 def test_a_url_of_three_servers_with_a_chroot():
@@ -53,3 +53,15 @@ def test_error_never_shows_the_password():
         parse_url("zk://overlay:s3cret@zk-1:2181")
     assert "s3cret" not in str(caught.value)
     assert "overlay:***@" in str(caught.value)
+
+
+def test_the_hosts_reader_is_read_only_and_derived_from_the_writer():
+    reader = reader_url("zk://overlay:s3cret@zk-1:2181,zk-2/mesos-overlay")
+    url = parse_url(reader)
+    assert url.user == "overlay-reader" and url.hosts == ["zk-1:2181", "zk-2:2181"] and url.chroot == "/mesos-overlay"
+    # Never the writer's password; the same every run (the ACL the writer set names it).
+    assert "s3cret" not in reader and len(url.password) == 32
+    assert reader_url("zk://overlay:s3cret@zk-1:2181,zk-2/mesos-overlay") == reader
+    assert parse_url(reader_url("zk://overlay:other@zk-1:2181/mesos-overlay")).password != url.password
+    # Without credentials the store is open, and the hosts read it as it is.
+    assert reader_url("zk://zk-1:2181/mesos-overlay") == "zk://zk-1:2181/mesos-overlay"
