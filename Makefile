@@ -91,9 +91,9 @@ image: docker-engine
 
 # The test scenarios (the lab scenario is make lab's). The hosts of daytwo keep
 # /var/lib/docker on named volumes (mo-d2-*-docker), removed afterwards, also on failure.
-MOLECULE_SCENARIOS := default lifecycle daytwo takeover policy
+MOLECULE_SCENARIOS := default lifecycle daytwo takeover policy live
 molecule: venv image
-	set -e; trap 'docker volume ls -q | grep -E "^mo-(d2|to|gp)-" | xargs -r docker volume rm >/dev/null' EXIT; \
+	set -e; trap 'docker volume ls -q | grep -E "^mo-(d2|to|gp|lv)-" | xargs -r docker volume rm >/dev/null' EXIT; \
 	for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s; done
 
 # All benchmarks in one run (docs/benchmarks.md): the engine, the allocation playbook at
