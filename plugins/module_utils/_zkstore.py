@@ -163,7 +163,9 @@ def connect(url, timeout=10.0, writer=True):
     from kazoo.handlers.threading import KazooTimeoutError  # pylint: disable=import-outside-toplevel
 
     try:
-        client.start(timeout=timeout)
+        # A server that is down costs its share of the timeout before kazoo tries the next one:
+        # give each server the whole timeout, so that a quorum with one server down is reached.
+        client.start(timeout=timeout * len(url.hosts))
         if writer:
             client.ensure_path(url.chroot)
         elif client.exists(url.chroot) is None:

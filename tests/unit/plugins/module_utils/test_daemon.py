@@ -165,7 +165,7 @@ class RecordedFollower(object):
 
     def peers(self):
         answer = self.answers.pop(0) if self.answers else None
-        if isinstance(answer, Exception):
+        if isinstance(answer, StoreError):
             raise answer
         return answer
 
@@ -221,7 +221,7 @@ def test_a_store_that_cannot_be_read_keeps_the_last_good_plane_and_says_so_once(
     before = plane_file.read_text()
     following.follower = RecordedFollower([StoreError("not connected to ZooKeeper zk-1:2181")] * 3
                                           + [None])
-    for _ in range(4):
+    for _pass in range(4):
         following.reconcile()
     # The kernel is still reconciled (drift repaired) from the last good plane, every pass.
     assert following.applied == [["a2"]] * 4
