@@ -166,7 +166,7 @@ class RecordedFollower(object):
     def peers(self):
         answer = self.answers.pop(0) if self.answers else None
         if isinstance(answer, StoreError):
-            raise answer
+            raise StoreError(*answer.args)
         return answer
 
     @staticmethod
