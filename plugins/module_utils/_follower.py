@@ -56,9 +56,9 @@ class Follower(object):
         self.timeout = timeout
         self.resync = resync
         self.client = None
+        self.started = None
         self.watching = False
         self.known = {}
-        self.version = None
         self.dirty = True
         self.last_full = None
 
@@ -75,6 +75,7 @@ class Follower(object):
         self.client.chroot = self.url.chroot
         self.client.add_listener(self._changed)
         self.client.start_async()
+        self.started = time.monotonic()
 
     def close(self):
         if self.client is not None:
@@ -94,6 +95,10 @@ class Follower(object):
         if self.client is None:
             self._start()
         if not self.client.connected:
+            # A client just started is still connecting (every daemon start): no news yet, not a
+            # problem to report; one that has not connected within its timeout is.
+            if time.monotonic() - self.started < self.timeout:
+                return None
             raise StoreError("not connected to ZooKeeper %s" % ",".join(self.url.hosts))
         from kazoo.exceptions import KazooException  # pylint: disable=import-outside-toplevel
         from kazoo.recipe.watchers import DataWatch  # pylint: disable=import-outside-toplevel
@@ -108,7 +113,7 @@ class Follower(object):
             if not self.dirty:
                 return None
             self.dirty = False
-            table, version, known = Store(self.client).read_peers(self.known)
+            table, _version, known = Store(self.client).read_peers(self.known)
         except KazooException as exc:
             self.dirty = True
             raise StoreError("ZooKeeper %s: %s" % (",".join(self.url.hosts), exc or type(exc).__name__))
@@ -117,7 +122,7 @@ class Follower(object):
             raise
         if not self.known:
             self.last_full = now
-        self.known, self.version = known, version
+        self.known = known
         return table
 
 
