@@ -106,11 +106,28 @@ bench: deps venv image
 	$(PYTHON) bench/policy.py
 	$(PYTHON) bench/views_playbook.py
 	$(PYTHON) bench/cluster.py
+	$(PYTHON) bench/store.py
 
 # The lab: one master and three agents as containers with their own Docker engines, then the
 # main job (site.yml) and the proof (verify.yml) through inventories/lab. Run it again: it
 # converges with no change. `make lab-down` removes it all.
+# STORE=zookeeper: the live store instead (molecule/lab-live, inventories/lab-live): three masters
+# with a ZooKeeper ensemble and three agents on hosts that boot with systemd, so that every host
+# runs the daemon that follows the store; a spare agent-4 to add with --limit (README).
+STORE ?= files
 lab: venv image
+	@case "$(STORE)" in files|zookeeper) ;; *) echo "make lab: STORE must be files or zookeeper, not '$(STORE)'"; exit 2;; esac
+ifeq ($(STORE),zookeeper)
+	@echo "== lab: starting three masters and three agents, spare agent-4 (molecule/lab-live)"
+	$(BIN)/molecule create -s lab-live
+	$(BIN)/molecule prepare -s lab-live
+	@echo "== lab: the ZooKeeper ensemble on the masters (playbooks/zookeeper.yml)"
+	$(BIN)/ansible-playbook -i inventories/lab-live playbooks/zookeeper.yml
+	@echo "== lab: site.yml through inventories/lab-live (store: ZooKeeper)"
+	$(BIN)/ansible-playbook -i inventories/lab-live site.yml
+	@echo "== lab: verify.yml (allocation table and connectivity matrix)"
+	$(BIN)/ansible-playbook -i inventories/lab-live playbooks/verify.yml
+else
 	@echo "== lab: starting one master and three agents (molecule/lab)"
 	$(BIN)/molecule create -s lab
 	$(BIN)/molecule prepare -s lab
@@ -118,9 +135,13 @@ lab: venv image
 	$(BIN)/ansible-playbook -i inventories/lab site.yml
 	@echo "== lab: verify.yml (allocation table and connectivity matrix)"
 	$(BIN)/ansible-playbook -i inventories/lab playbooks/verify.yml
+endif
 
+# Removes either lab, with the named volumes of the live one's Docker engines.
 lab-down: venv
 	$(BIN)/molecule destroy -s lab
+	$(BIN)/molecule destroy -s lab-live
+	docker volume ls -q | grep -E "^mesos-live-" | xargs -r docker volume rm >/dev/null
 
 clean:
 	rm -rf $(VENV) $(VENV_CURRENT) tests/output .pytest_cache

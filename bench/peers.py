@@ -6,7 +6,7 @@
 
 Run from the repository root as root: .venv/bin/python bench/peers.py
 In a network namespace of its own (removed afterwards), with a VTEP like the collection's, the
-module's own code (VxlanPeers through the boot unit's Runner, no Ansible around it) programs N
+module's own code (VxlanPeers on the daemon's CommandHost, no Ansible around it) programs N
 peers, each with an IPv4 and an IPv6 VTEP address and two IPv4 and one IPv6 subnet (6 entries:
 fdb, 2 neighbours, 3 routes), from scratch and then converged; the same plan is then applied one
 process per entry (what 2.0.0 did). Prints one line per figure, side by side.
@@ -68,19 +68,16 @@ def timed(count, one_by_one=False):
 import json, subprocess, sys, time
 sys.path.insert(0, %(path)r)
 from ansible_collections.mesos.overlay.plugins.module_utils import _iproute
-from ansible_collections.mesos.overlay.plugins.module_utils._boot import Runner
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import options
+from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
 from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanPeers
-
-def run_command(argv, environ_update=None, data=None):
-    proc = subprocess.run(argv, input=data, capture_output=True, text=True)
-    return proc.returncode, proc.stdout, proc.stderr
 
 if %(one)r:
     # What 2.0.0 did: every command of the plan in a process of its own.
     _iproute.IPRoute._groups = lambda self, commands: [[argv] for argv in commands]
-params = {"device": "vtep1024", "peers": json.load(sys.stdin), "purge": True}
+params = options("vxlan_peers", {"device": "vtep1024", "peers": json.load(sys.stdin), "purge": True})
 start = time.perf_counter()
-result = VxlanPeers(Runner(params, run_command)).run()
+result = VxlanPeers(params, CommandHost()).run()
 print(json.dumps([time.perf_counter() - start, len(result["changes"])]))
 ''' % {"path": os.path.join(ROOT, ".collections"), "one": one_by_one}
     import json

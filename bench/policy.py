@@ -68,7 +68,7 @@ def cni_round_trip(cluster, agent, network_info, config_name):
 
 
 def step_timings(cluster, members):
-    """The group policy step alone (the boot unit's Runner) on agent a2 with ``members`` recorded members."""
+    """The group policy step alone (on the daemon's CommandHost) on agent a2 with ``members`` recorded members."""
     from ansible_collections.mesos.overlay.plugins.plugin_utils import _policy, _render, _view
 
     directory = tempfile.mkdtemp(prefix="mo-bench-members-")
@@ -85,14 +85,12 @@ def step_timings(cluster, members):
 
     script = ("import json, sys, time, subprocess\n"
               "sys.path.insert(0, %r)\n"
-              "from ansible_collections.mesos.overlay.plugins.module_utils import _boot\n"
+              "from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import options as with_defaults\n"
+              "from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost\n"
               "from ansible_collections.mesos.overlay.plugins.module_utils._nftables import GroupPolicy\n"
-              "def run(argv, environ_update=None, data=None):\n"
-              "    p = subprocess.run(argv, input=data, capture_output=True, text=True)\n"
-              "    return p.returncode, p.stdout, p.stderr\n"
               "for options in json.load(sys.stdin):\n"
               "    start = time.monotonic()\n"
-              "    result = GroupPolicy(_boot.Runner(_boot._options('group_policy', options), run)).run()\n"
+              "    result = GroupPolicy(with_defaults('group_policy', options), CommandHost()).run()\n"
               "    print(json.dumps([time.monotonic() - start, len(result['changes'])]))\n"
               % os.path.join(ROOT, ".collections"))
     sequence = [table({}), table(scenario.DEMO), table(scenario.DEMO), table(scenario.CLOSED), table({})]

@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(ROOT, ".collections"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 from allocation_playbook import NETWORK, inventory  # noqa: E402
-from ansible_collections.mesos.overlay.plugins.module_utils._boot import complete  # noqa: E402
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import complete  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view, peers_of  # noqa: E402

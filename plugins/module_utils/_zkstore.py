@@ -39,6 +39,9 @@ STATE_NODE = "state"
 MEMBERS_NODE = "members"
 LOCK_NODE = "lock"
 STORE_FORMAT = 2
+# Member reads in flight at once (read_members): enough to hide the round trips, few enough
+# that one read never holds thousands of answers in the client's queue.
+READ_PIPELINE = 500
 # What one transaction may carry: ZooKeeper refuses a request above jute.maxbuffer (1 MB by
 # default); a larger change is written in several, the root last, so readers see it at once.
 TRANSACTION_BYTES = 900 * 1024
@@ -252,20 +255,32 @@ class Store(object):
     def read_member(self, name, expected=None):
         """The content of one member's znode ({"record": ..., "peer": ...}), checked against the
         digest the root keeps of it (``expected``) when given."""
+        return self.read_members({name: expected})[name]
+
+    def read_members(self, expected):
+        """{name: content} of the members named by ``expected`` ({name: digest or None}), each checked
+        as ``read_member`` checks one. The reads are pipelined (at most READ_PIPELINE in flight): a
+        daemon's first read of a large cluster costs a few round trips, not one per member."""
         from kazoo.exceptions import NoNodeError  # pylint: disable=import-outside-toplevel
-        path = member_path(name)
-        try:
-            data, _stat = self.client.get(path)
-        except NoNodeError:
-            raise StoreError("the znode %s is missing (the root %s names it)" % (path, "/" + STATE_NODE))
-        if expected is not None and digest(data) != expected:
-            # Written after the root was read: a write is under way, or it stopped half-way.
-            raise StoreError("the znode %s does not hold what the root %s says (a write under way?)"
-                             % (path, "/" + STATE_NODE))
-        member = _decode(path, data)
-        if not isinstance(member.get("record"), dict):
-            raise StoreError("the znode %s is corrupt (no 'record' object)" % path)
-        return member
+        names = sorted(expected)
+        members = {}
+        for first in range(0, len(names), READ_PIPELINE):
+            pending = [(name, self.client.get_async(member_path(name))) for name in names[first:first + READ_PIPELINE]]
+            for name, answer in pending:
+                path = member_path(name)
+                try:
+                    data, _stat = answer.get()
+                except NoNodeError:
+                    raise StoreError("the znode %s is missing (the root %s names it)" % (path, "/" + STATE_NODE))
+                if expected[name] is not None and digest(data) != expected[name]:
+                    # Written after the root was read: a write is under way, or it stopped half-way.
+                    raise StoreError("the znode %s does not hold what the root %s says (a write under way?)"
+                                     % (path, "/" + STATE_NODE))
+                member = _decode(path, data)
+                if not isinstance(member.get("record"), dict):
+                    raise StoreError("the znode %s is corrupt (no 'record' object)" % path)
+                members[name] = member
+        return members
 
     def read(self):
         """(state, version): the allocation as a state (format 2, as the state files hold it) and
@@ -273,9 +288,7 @@ class Store(object):
         root, version = self.read_root()
         if not root:
             return {}, version
-        members = {}
-        for name, expected in sorted(root["members"].items()):
-            members[name] = self.read_member(name, expected)["record"]
+        members = dict((name, member["record"]) for name, member in self.read_members(root["members"]).items())
         return {"format": STORE_FORMAT, "network": root["network"], "members": members}, version
 
     def read_peers(self, known=None):
@@ -289,15 +302,14 @@ class Store(object):
         root, version = self.read_root()
         if not root:
             raise StoreError("the znode /%s is missing (no run has written the allocation yet)" % STATE_NODE)
-        current = {}
-        for name, expected in root["members"].items():
-            if name in known and known[name][0] == expected:
-                current[name] = known[name]
-                continue
-            peer = self.read_member(name, expected).get("peer")
+        current = dict((name, known[name]) for name, expected in root["members"].items()
+                       if name in known and known[name][0] == expected)
+        changed = dict((name, expected) for name, expected in root["members"].items() if name not in current)
+        for name, member in self.read_members(changed).items():
+            peer = member.get("peer")
             if not isinstance(peer, dict):
                 raise StoreError("the znode %s has no peer entry" % member_path(name))
-            current[name] = (expected, peer)
+            current[name] = (changed[name], peer)
         peers = [dict(current[name][1], name=name) for name in sorted(current)]
         return peers, version, current
 
@@ -384,4 +396,4 @@ class Store(object):
 
 
 __all__ = ("LOCK_NODE", "MEMBERS_NODE", "STATE_NODE", "STORE_FORMAT", "URL_FIELD", "Store", "StoreConflict",
-           "StoreError", "ZkUrl", "acl_for", "client_of", "connect", "digest", "member_path", "parse_url", "reader_of", "reader_url", "session")
+           "READ_PIPELINE", "StoreError", "ZkUrl", "acl_for", "client_of", "connect", "digest", "member_path", "parse_url", "reader_of", "reader_url", "session")

@@ -24,13 +24,15 @@ from kazoo.exceptions import NoAuthError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import zkserver  # noqa: E402  (the server, shared with bench/store.py)
 
 from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import (  # noqa: E402
     Store, StoreConflict, StoreError, connect, parse_url, reader_of, session)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import peers_of  # noqa: E402
 
-IMAGE = os.environ.get("MESOS_OVERLAY_IMAGE", "mesos-overlay-host:bookworm")
 CONTAINER = "mo-zk-it"
 NETWORK = {"vtep_subnet": "44.128.0.0/16", "vtep_mac_oui": "70:B3:D5:00:00:00",
            "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24}]}
@@ -45,33 +47,11 @@ def members(count):
 @pytest.fixture(scope="module")
 def server():
     """The address of a ZooKeeper server (one, standalone) for this module's tests."""
-    subprocess.run(["docker", "rm", "-f", CONTAINER], capture_output=True, check=False)
-    started = subprocess.run(
-        ["docker", "run", "-d", "--name", CONTAINER, "--entrypoint", "/bin/sh", IMAGE, "-c",
-         # Standalone (no server.N lines), in the foreground, with the package's classpath.
-         ". /etc/zookeeper/conf/environment; exec java -Xmx128m -cp \"$CLASSPATH\" "
-         "-Dzookeeper.log.dir=/var/log/zookeeper \"$ZOOMAIN\" \"$ZOOCFG\""],
-        capture_output=True, text=True, check=False)
-    assert started.returncode == 0, started.stderr
     try:
-        address = subprocess.run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
-                                  CONTAINER], capture_output=True, text=True, check=True).stdout.strip()
-        deadline = time.time() + 60
-        while True:
-            client = kazoo_client.KazooClient(hosts="%s:2181" % address, timeout=2)
-            try:
-                client.start(timeout=2)
-                client.stop()
-                client.close()
-                break
-            except Exception:  # pylint: disable=broad-except
-                if time.time() > deadline:
-                    logs = subprocess.run(["docker", "logs", CONTAINER], capture_output=True, text=True, check=False)
-                    pytest.fail("ZooKeeper did not answer within 60 s: %s%s" % (logs.stdout[-2000:], logs.stderr[-2000:]))
-                time.sleep(0.5)
-        yield address
-    finally:
-        subprocess.run(["docker", "rm", "-f", CONTAINER], capture_output=True, check=False)
+        with zkserver.standalone(CONTAINER) as (address, _pid):
+            yield address
+    except zkserver.ServerError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture
@@ -114,18 +94,19 @@ def test_a_follower_rereads_only_the_members_that_changed(client):
     grown = allocate(NETWORK, members(21), state=allocation["state"])
     written, version = store.write(grown["state"], version, peers(grown))
     assert written == ["/members/agent-00020"]
+    # Every read goes through get_async (kazoo's get calls it too).
     reads = []
-    real_get = client.get
+    real_get_async = client.get_async
 
-    def counting_get(path, *args, **kwargs):
+    def counting_get_async(path, *args, **kwargs):
         reads.append(path)
-        return real_get(path, *args, **kwargs)
+        return real_get_async(path, *args, **kwargs)
 
-    client.get = counting_get
+    client.get_async = counting_get_async
     try:
         table, table_version, _known = store.read_peers(known)
     finally:
-        client.get = real_get
+        client.get_async = real_get_async
     assert reads == ["/state", "/members/agent-00020"]
     assert table == peers_of(grown) and table_version == version
 
