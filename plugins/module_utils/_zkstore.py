@@ -395,5 +395,6 @@ class Store(object):
         return written, self.read_root()[1]
 
 
-__all__ = ("LOCK_NODE", "MEMBERS_NODE", "STATE_NODE", "STORE_FORMAT", "URL_FIELD", "Store", "StoreConflict",
-           "READ_PIPELINE", "StoreError", "ZkUrl", "acl_for", "client_of", "connect", "digest", "member_path", "parse_url", "reader_of", "reader_url", "session")
+__all__ = ("LOCK_NODE", "MEMBERS_NODE", "READ_PIPELINE", "STATE_NODE", "STORE_FORMAT", "URL_FIELD", "Store",
+           "StoreConflict", "StoreError", "ZkUrl", "acl_for", "client_of", "connect", "digest", "member_path",
+           "parse_url", "reader_of", "reader_url", "session")
