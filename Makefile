@@ -89,11 +89,13 @@ docker-engine: deps
 image: docker-engine
 	molecule/image/build.sh
 
-# The test scenarios (the lab scenario is make lab's). The hosts of daytwo keep
-# /var/lib/docker on named volumes (mo-d2-*-docker), removed afterwards, also on failure.
+# The test scenarios (the lab scenario is make lab's). The hosts of daytwo, takeover, policy
+# and live keep /var/lib/docker on named volumes: removed before (a Docker engine left by an
+# earlier run would hold the networks of another allocation) and after, also on failure.
 MOLECULE_SCENARIOS := default lifecycle daytwo takeover policy live
 molecule: venv image
-	set -e; trap 'docker volume ls -q | grep -E "^mo-(d2|to|gp|lv)-" | xargs -r docker volume rm >/dev/null' EXIT; \
+	set -e; drop_volumes() { docker volume ls -q | grep -E "^mo-(d2|to|gp|lv)-" | xargs -r docker volume rm >/dev/null; }; \
+	drop_volumes || true; trap drop_volumes EXIT; \
 	for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s; done
 
 # All benchmarks in one run (docs/benchmarks.md): the engine, the allocation playbook at

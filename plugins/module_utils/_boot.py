@@ -30,12 +30,13 @@ import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
-    PLANE_PATH, STORE_PATH, StepFailed, apply, applying, count_changes)
+    DOCKER_GROUPS_PATH, PLANE_PATH, STORE_PATH, StepFailed, apply, applying, count_changes)
 from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
 
-USAGE = ("usage: mesos-overlay run [--interval SECONDS] [--store store.json] [dataplane.json]\n"
+USAGE = ("usage: mesos-overlay run [--interval SECONDS] [--store store.json] [--groups groups-docker.json] [dataplane.json]\n"
          "       mesos-overlay [restore] [--check] [dataplane.json]\n"
-         "(--store: the store file of the ZooKeeper store; a restore reads no store)\n")
+         "(--store: the store file of the ZooKeeper store; --groups: the Docker watcher's config of a\n"
+         " group policy; a restore reads neither)\n")
 
 
 def restore(argv, host=None):
@@ -67,10 +68,12 @@ def restore(argv, host=None):
     return 1
 
 
-def run(argv, host=None, store_path=STORE_PATH):
-    """``[--interval SECONDS] [--store store.json] [dataplane.json]``: the daemon, until SIGTERM or
-    SIGINT; it follows the store the store file names, when there is one."""
+def run(argv, host=None, store_path=STORE_PATH, groups_path=DOCKER_GROUPS_PATH):
+    """``[--interval SECONDS] [dataplane.json]``: the daemon, until SIGTERM or SIGINT; it follows
+    the store the store file names, when there is one, and Docker while the watcher's config
+    ``groups_path`` exists."""
     from ansible_collections.mesos.overlay.plugins.module_utils._daemon import RECONCILE_INTERVAL, Daemon, follower_of
+    from ansible_collections.mesos.overlay.plugins.module_utils._groups import DockerGroups
 
     interval = RECONCILE_INTERVAL
     if "--interval" in argv:
@@ -93,7 +96,8 @@ def run(argv, host=None, store_path=STORE_PATH):
     if follower is not None:
         host.say("following the store %s" % follower.describe())
     daemon = Daemon(argv[0] if argv else PLANE_PATH, host, follower=follower,
-                    interval=interval, attempts=int(os.environ.get("MESOS_OVERLAY_ATTEMPTS", "30")))
+                    interval=interval, attempts=int(os.environ.get("MESOS_OVERLAY_ATTEMPTS", "30")),
+                    docker_groups=DockerGroups(groups_path, host.say))
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda _signum, _frame: daemon.stop())
     return daemon.run()
@@ -105,17 +109,19 @@ def main(argv=None, host=None):
     if argv and argv[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
         return 0
-    # The store file (the ZooKeeper store's reader), for the daemon; a restore reads no store.
-    store_path = STORE_PATH
-    if "--store" in argv:
-        position = argv.index("--store")
-        if position + 1 >= len(argv):
-            sys.stderr.write("--store: the path of a store file\n" + USAGE)
-            return 2
-        store_path = argv[position + 1]
-        argv = argv[:position] + argv[position + 2:]
+    # The store file (the ZooKeeper store's reader) and the Docker watcher's config, for the
+    # daemon; a restore reads neither.
+    paths = {"--store": STORE_PATH, "--groups": DOCKER_GROUPS_PATH}
+    for option in paths:
+        if option in argv:
+            position = argv.index(option)
+            if position + 1 >= len(argv):
+                sys.stderr.write("%s: the path of a file\n%s" % (option, USAGE))
+                return 2
+            paths[option] = argv[position + 1]
+            argv = argv[:position] + argv[position + 2:]
     if argv and argv[0] == "run":
-        return run(argv[1:], host, store_path)
+        return run(argv[1:], host, paths["--store"], paths["--groups"])
     if argv and argv[0] == "restore":
         argv = argv[1:]
     return restore(argv, host)

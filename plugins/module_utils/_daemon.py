@@ -13,6 +13,10 @@ cannot be read or is not a plane is reported once and the last good plane is kep
 ever flushed for want of a plane. It logs one line per change and one per problem (when it
 starts and when it ends), never one per poll.
 
+On an agent with a group policy it also follows Docker (``_groups.DockerGroups``, a thread
+while the watcher's config exists): each Docker container on a policed overlay gets the group of
+its label, as the CNI plugin gives Mesos containers theirs.
+
 With the ZooKeeper store (a ``_follower.Follower``), the peers come from the store: a write
 anywhere wakes the daemon at once, it takes the store's peer table into the plane, writes the
 plane file (so that a reboot with the store down restores the latest) and reconciles. A store
@@ -86,9 +90,11 @@ def change_lines(results, check_mode=False):
 class Daemon(object):
     """Follows the plane file at ``path`` on ``host`` (a ``_host.CommandHost``)."""
 
-    def __init__(self, path, host, interval=RECONCILE_INTERVAL, attempts=30, follower=None):
+    def __init__(self, path, host, interval=RECONCILE_INTERVAL, attempts=30, follower=None, docker_groups=None):
         self.path = path
         self.host = host
+        # A _groups.DockerGroups, or None (no Docker watcher, as in a restore).
+        self.docker_groups = docker_groups
         self.interval = interval
         self.attempts = attempts
         self.follower = follower
@@ -229,12 +235,17 @@ class Daemon(object):
         if not restored:
             self.host.say("starting without a restored plane: reconciling every %gs" % self.interval)
         while not self.stopping.is_set():
+            if self.docker_groups is not None:
+                # Docker starts after the daemon (it waits for the restore): the thread waits for it.
+                self.docker_groups.check()
             self.wake.wait(self.interval)
             self.wake.clear()
             if self.stopping.is_set():
                 break
             self.reconcile()
         notify("STOPPING=1")
+        if self.docker_groups is not None:
+            self.docker_groups.stop()
         if self.follower is not None:
             self.follower.close()
         self.host.say("stopped (%d change(s) made since start); the kernel keeps the plane" % self.changes)

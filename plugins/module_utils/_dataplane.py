@@ -53,8 +53,11 @@ MEMBERS_DIR = "/run/mesos-overlay/groups"
 GROUP_LABEL = "mesos.overlay.group"
 # The group travels in the VXLAN header (gbp): 16 bits of the packet mark.
 GROUP_MARK_MASK = 0xFFFF
-# The CNI plugin (and Docker watcher) that records containers' groups.
+# The CNI plugin that records Mesos containers' groups.
 GROUPS_PLUGIN = "mesos-overlay-groups"
+# The config of the host daemon's Docker watcher (an agent with a policed overlay: its Docker
+# networks and the policy's group names); absent elsewhere.
+DOCKER_GROUPS_PATH = "/etc/mesos-overlay/groups-docker.json"
 PLANE_PATH = "/etc/mesos-overlay/dataplane.json"
 # Where the host daemon finds the store it follows (root only, 0600: it holds the reader's
 # password); absent with the files store.
@@ -360,7 +363,7 @@ class DataPlane:
         return result
 
 
-__all__ = ("APPLY_LOCK", "DEFAULTS", "DOCKER_BRIDGE_PREFIX", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL",
+__all__ = ("APPLY_LOCK", "DEFAULTS", "DOCKER_BRIDGE_PREFIX", "DOCKER_GROUPS_PATH", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL",
            "GROUP_MARK_MASK", "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE",
            "PEER_OPTIONS", "PLANE_PATH", "STORE_PATH", "VTEP_NAME", "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane",
            "StepFailed", "apply", "applying", "change_text", "check_plane", "complete", "count_changes", "docker_bridge",

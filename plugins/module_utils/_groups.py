@@ -18,12 +18,13 @@ and the addresses in the group's nftables sets. DEL removes exactly what ADD rec
 (while the addresses are still the container's), then runs the delegate's DEL; a failing
 delegate leaves no membership behind. A container without a group is only delegated.
 
-Docker watcher (Docker containerizer): ``mesos-overlay-groups docker <config.json>`` follows
-Docker's events and gives each container on an overlay's Docker network the group of its label
-``mesos.overlay.group`` while it is connected (files ``docker-<container>-<network>.json``);
-at start, and whenever Docker comes back, it reconciles with the running containers. It talks to
-Docker through the Docker SDK for Python (``_docker``), imported only in that mode: a CNI call
-(every task start) needs the standard library alone, and Python's start-up is most of its cost.
+Docker watcher (Docker containerizer), a thread of the host daemon (``DockerGroups``) while the
+watcher's config exists (an agent with a policed overlay): it follows Docker's events and gives
+each container on an overlay's Docker network the group of its label ``mesos.overlay.group``
+while it is connected (files ``docker-<container>-<network>.json``); at start, and whenever
+Docker comes back, it reconciles with the running containers. It talks to Docker through the
+Docker SDK for Python (``_docker``), imported only there: a CNI call (every task start) needs the
+standard library alone, and Python's start-up is most of its cost.
 The names (table, sets, records' directory, label) and the nft syntax are ``_dataplane``'s and
 ``_nftables``'s.
 """
@@ -37,6 +38,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import GROUP_LABEL, MEMBERS_DIR, NFT_TABLE, applying
@@ -44,6 +46,11 @@ from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_
 from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines
 
 CNI_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"]
+# The watcher reads Docker's events in windows of this many seconds, so that it can be stopped
+# (a config change, the daemon's stop) between two without closing a stream under a read.
+EVENT_WINDOW = 5
+# Seconds between two attempts to reach a Docker that does not answer (at boot, a restart).
+DOCKER_RETRY = 2.0
 
 
 class GroupError(Exception):
@@ -237,11 +244,13 @@ class Docker:
         """The ids of the running containers attached to ``network``."""
         return [summary["Id"] for summary in self.client.api.containers(filters={"network": network})]
 
-    def events(self, since):
-        """Network connect and disconnect events, one dict at a time, from ``since`` on."""
-        yield from self.client.api.events(since=since, decode=True,
+    def events(self, since, until):
+        """Network connect and disconnect events from ``since`` to ``until`` (Unix seconds), one
+        dict at a time; the stream ends at ``until``. Raises OSError when Docker ends it before."""
+        yield from self.client.api.events(since=since, until=until, decode=True,
                                           filters={"type": "network", "event": ["connect", "disconnect"]})
-        raise OSError("docker closed the event stream")
+        if time.time() < until - 1:
+            raise OSError("docker closed the event stream")
 
 
 def docker_key(container_id, network):
@@ -308,51 +317,122 @@ class Watcher:
                 leave(self.members_dir, self.table, name[:-5])
                 self.log("removed %s: its container is gone" % name[:-5])
 
-    def follow(self):
+    def follow(self, stopping, window=EVENT_WINDOW):
+        """Reconcile, then apply Docker's events until ``stopping`` is set (checked between two
+        events and at the end of each window)."""
         since = int(time.time())
         self.reconcile()
-        for event in self.docker.events(since):
-            attributes = (event.get("Actor") or {}).get("Attributes") or {}
-            network, container_id = attributes.get("name"), attributes.get("container")
-            if network not in self.networks or not container_id:
-                continue
-            if event.get("Action") == "connect":
-                self.connect(container_id, network)
-            elif event.get("Action") == "disconnect":
-                self.disconnect(container_id, network)
+        while not stopping.is_set():
+            until = max(since, int(time.time())) + window
+            for event in self.docker.events(since, until):
+                if stopping.is_set():
+                    return
+                attributes = (event.get("Actor") or {}).get("Attributes") or {}
+                network, container_id = attributes.get("name"), attributes.get("container")
+                if network not in self.networks or not container_id:
+                    continue
+                if event.get("Action") == "connect":
+                    self.connect(container_id, network)
+                elif event.get("Action") == "disconnect":
+                    self.disconnect(container_id, network)
+            # An event in the window's last second may come twice: joining and leaving are idempotent.
+            since = until
 
 
-def docker_main(argv):
-    if sys.flags.no_site:
-        # The launcher runs with -S for the CNI calls; the Docker SDK lives in the site packages.
-        import site
-        site.main()
-    from ansible_collections.mesos.overlay.plugins.module_utils._docker import DockerException, DockerProblem, connect
-
-    def log(line):
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
-
-    with open(argv[0] if argv else "/etc/mesos-overlay/groups-docker.json") as handle:
-        config = json.load(handle)
-    once = "--once" in argv
-    while True:
+def follow_docker(config, log, stopping, connect=None, retry=DOCKER_RETRY):
+    """The watcher of ``config`` until ``stopping`` is set, through Docker restarts: a Docker that
+    does not answer (at boot it starts after the daemon) is said once, and once it answers again."""
+    if connect is None:
+        from ansible_collections.mesos.overlay.plugins.module_utils._docker import connect as docker_connect  # pylint: disable=import-outside-toplevel
+        connect = docker_connect
+    problem = None
+    while not stopping.is_set():
         try:
             watcher = Watcher(config, Docker(connect(timeout=30)), log)
-            if once:
-                watcher.reconcile()
-                return 0
+            if problem is not None:
+                log("recovered: docker answers again")
+                problem = None
             log("following Docker's events for %s" % ", ".join(sorted(watcher.networks)))
-            watcher.follow()
-        except (OSError, ValueError, DockerException, DockerProblem) as exc:
-            # Docker restarting (requests' connection errors are OSErrors): reconcile again once it answers.
-            log("docker: %s; again in 2 s" % exc)
-            time.sleep(2)
+            watcher.follow(stopping)
+        except Exception as exc:  # pylint: disable=broad-except
+            # Docker going away shows as any of the SDK's, requests' or the socket's errors, and a
+            # container whose group cannot be recorded as a GroupError: reconcile again after a pause.
+            if stopping.is_set():
+                break
+            if problem is None:
+                problem = str(exc)
+                log("problem: docker: %s; following it again once it answers (every %g s)" % (problem, retry))
+            stopping.wait(retry)
+
+
+class DockerGroups(object):
+    """The Docker watcher in the host daemon: a thread following Docker while the watcher's
+    config at ``path`` exists, restarted when the file changes, stopped when it goes. ``check``
+    is called at every pass of the daemon; ``say`` logs a line."""
+
+    def __init__(self, path, say, connect=None, window=EVENT_WINDOW):
+        self.path = path
+        self.say = say
+        self.connect = connect
+        self.window = window
+        self.config = None
+        self.thread = None
+        self.stopping = None
+        self.problem = None
+
+    def read(self):
+        """The config in the file, None without one; raises ValueError when it is not a config."""
+        try:
+            with open(self.path) as handle:
+                config = json.load(handle)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise ValueError("cannot read it (%s)" % exc.strerror)
+        if not isinstance(config, dict) or not isinstance(config.get("networks"), dict):
+            raise ValueError("it is not a watcher config (it needs networks, a mapping)")
+        return config
+
+    def check(self):
+        """Start, restart or stop the thread as the file says; a file that is not a config is
+        said once and the running watcher kept."""
+        try:
+            config = self.read()
+        except ValueError as exc:
+            problem = "the Docker watcher's config %s: %s; keeping the running watcher" % (self.path, exc)
+            if problem != self.problem:
+                self.say("problem: " + problem)
+                self.problem = problem
+            return
+        if self.problem is not None:
+            self.say("recovered: " + self.problem)
+            self.problem = None
+        alive = self.thread is not None and self.thread.is_alive()
+        if config == self.config and (alive or config is None):
+            return
+        self.stop(wait=True)
+        if config is None:
+            self.say("docker groups: no policed overlay on this host any more, not following Docker")
+        self.config = config
+        if config is not None:
+            self.stopping = threading.Event()
+            self.thread = threading.Thread(target=follow_docker, name="docker-groups",
+                                           args=(config, self.say, self.stopping, self.connect))
+            self.thread.daemon = True
+            self.thread.start()
+
+    def stop(self, wait=False):
+        """Stop the thread; ``wait``: until it has (at most one event window), so that no event is
+        applied with a config that is no longer the file's."""
+        if self.thread is None:
+            return
+        self.stopping.set()
+        if wait:
+            self.thread.join(self.window + 5)
+        self.thread = None
 
 
 def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "docker":
-        return docker_main(sys.argv[2:])
     return cni_main(sys.stdin.read())
 
 

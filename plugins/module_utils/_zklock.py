@@ -9,7 +9,8 @@ zookeeper_lock action starts this holder, which takes the lock (ephemeral sequen
 under ``<chroot>/lock``), says so on stdout, and keeps its ZooKeeper session open until it is
 told to stop (SIGTERM, by the task that releases it) or the run that started it is gone. A run
 killed with kill -9 frees the lock within a second (the holder sees its run gone); a controller
-that loses power frees it when its session expires (the session timeout, at most 60 s).
+that loses power frees it when its session expires (SESSION_TIMEOUT, the session timeout the
+holder asks for; the servers keep it between 2 and 20 ticks, 4 to 40 s with Debian's 2 s tick).
 
     python3 -m ansible_collections.mesos.overlay.plugins.module_utils._zklock RUN_PID TIMEOUT
 
@@ -35,7 +36,7 @@ from ansible_collections.mesos.overlay.plugins.module_utils._changes import Para
 from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import LOCK_NODE, StoreError, connect, parse_url
 
 # ZooKeeper ends a dead client's session after this; the holder's locks go with it.
-SESSION_TIMEOUT = 30.0
+SESSION_TIMEOUT = 10.0
 
 
 def _say(**line):
@@ -78,7 +79,7 @@ def main(argv=None):
     try:
         url = parse_url(sys.stdin.readline().strip())
         identity = sys.stdin.readline().strip() or "{}"
-        client = connect(url, timeout=10.0)
+        client = connect(url, timeout=SESSION_TIMEOUT)
     except (ParameterError, StoreError) as exc:
         _say(error=str(exc))
         return 1

@@ -20,7 +20,7 @@ __metaclass__ = type
 
 import gc
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._addresses import Pool, format_ipv4, parse_cidr
+from ansible_collections.mesos.overlay.plugins.plugin_utils._addresses import Pool, parse_cidr
 from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import AllocationError, field_error
 from ansible_collections.mesos.overlay.plugins.plugin_utils._members import Entries, masters_of
 from ansible_collections.mesos.overlay.plugins.plugin_utils._network import ROLES, Network
@@ -45,7 +45,9 @@ def parse_members(members, network):
         underlay = parse_cidr(ip)
         if underlay is None or underlay[0] != 4 or underlay[2] is not None:
             raise field_error(field + ".ip", ip, "is not an IPv4 address (member %s)" % name)
-        address = format_ipv4(underlay[1])
+        # inet_pton takes only the canonical dotted quad (no leading zeros, four parts): the
+        # text is the address as it is written everywhere.
+        address = ip
         inside = network.contains_address(underlay[1])
         if inside:
             raise field_error(field + ".ip", ip, "lies inside the %s: the underlay must be "

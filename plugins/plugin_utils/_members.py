@@ -58,61 +58,70 @@ class Entries(object):
     def allocated(self, holder, pools):
         """A holder's record (what is saved in the state, format 2: nothing that can be derived)
         and its entry, from the integers the pools hand out (nothing is parsed)."""
-        network = self.network
         slices = holder.slices
-        starts = {}
-        overlays = {}
-        for name, _enabled, _mesos, _docker, families in self.overlays:
-            subnets = [None, None]
+        is_agent = holder.role == "agent"
+        held, overlays = {}, {}
+        for name, enabled, mesos_name, docker_name, families in self.overlays:
+            cuts = [None, None]
             for family in (0, 1):
                 key = families[family][0]
                 index = slices.get(key)
                 if index is not None:
                     pool = pools[key]
-                    start = starts[key] = pool.base + index * pool.step
-                    subnets[family] = pool.format(start) + pool.suffix
-            if subnets[0] is not None or subnets[1] is not None:
-                overlays[name] = {"subnet": subnets[0], "subnet6": subnets[1]}
+                    start = pool.base + index * pool.step
+                    cuts[family] = self._cut(families[family], start, pool.format(start))
+            if cuts[0] is None and cuts[1] is None:
+                continue
+            held[name], overlays[name] = self._slot(cuts, enabled, is_agent, mesos_name, docker_name)
         vtep = pools["vtep"].address(holder.vtep)
-        starts["vtep"] = vtep
         vtep6 = None
         if holder.vtep6 is not None:
             vtep6 = format_ipv6(pools["vtep6"].address(holder.vtep6)) + self.vtep_suffix6
-        record = {
-            "ip": holder.ip,
-            "role": holder.role,
-            "vtep_ip": format_ipv4(vtep) + self.vtep_suffix,
-            "vtep_ip6": vtep6,
-            "overlays": overlays,
-        }
-        return record, self.entry(record, starts)
+        record = {"ip": holder.ip, "role": holder.role, "vtep_ip": format_ipv4(vtep) + self.vtep_suffix,
+                  "vtep_ip6": vtep6, "overlays": held}
+        return record, self._entry(record, vtep, overlays)
 
     @staticmethod
-    def _halves(cidr, family, starts):
-        """The Mesos and the Docker half of the slice ``cidr`` of one family of an overlay."""
+    def _cut(family, start, address):
+        """(slice, Mesos half, Docker half) as 'address/len' strings of the slice of one family of
+        an overlay that starts at ``start`` (an int; ``address`` is its text)."""
+        half, slice_suffix, half_suffix, form = family[1:]
+        return address + slice_suffix, address + half_suffix, form(start + half) + half_suffix
+
+    def _cut_text(self, cidr, family):
+        """``_cut`` of a slice read as text; one of another size (a record of another network)
+        the general way."""
         if not cidr:
-            return None, None
-        key, half, slice_suffix, half_suffix, form = family
-        if half is None or not cidr.endswith(slice_suffix):
-            # Not the overlay's slice size (a record of another network): the general way.
-            return halves(cidr, starts.get(key))
-        start = starts.get(key)
-        if start is None:
-            start = parse_cidr(cidr)[1]
-        return cidr[:-len(slice_suffix)] + half_suffix, form(start + half) + half_suffix
+            return None
+        if family[1] is None or not cidr.endswith(family[2]):
+            return (cidr,) + halves(cidr)
+        return self._cut(family, parse_cidr(cidr)[1], cidr[:-len(family[2])])
 
-    def entry(self, record, starts=None):
-        """A member's entry of ``allocate``'s ``members`` mapping, derived from what it holds.
+    @staticmethod
+    def _slot(cuts, enabled, is_agent, mesos_name, docker_name):
+        """A member's record and entry of one overlay, from its two families' cuts (or None)."""
+        four = cuts[0] or (None, None, None)
+        six = cuts[1] or (None, None, None)
+        held = {"subnet": four[0], "subnet6": six[0]}
+        if not is_agent:
+            return held, dict(held, enabled=enabled, mesos_bridge=None, docker_bridge=None)
+        return held, {"subnet": four[0], "subnet6": six[0], "enabled": enabled,
+                      "mesos_bridge": {"name": mesos_name, "ip": four[1], "ip6": six[1]},
+                      "docker_bridge": {"name": docker_name, "ip": four[2], "ip6": six[2]}}
 
-        ``record`` is a member of a state in the current format; ``starts`` (what ``allocate``
-        has at hand: ``{"vtep": int, (overlay, 4 or 6): int}``) saves parsing its strings again.
-        """
-        starts = starts or {}
-        vtep_address = starts.get("vtep")
-        if vtep_address is None:
-            vtep_address = parse_cidr(record["vtep_ip"])[1]
-        mac = "%s:%02x:%02x:%02x" % (self.network.mac_prefix, (vtep_address >> 16) & 0xFF,
-                                     (vtep_address >> 8) & 0xFF, vtep_address & 0xFF)
+    def _entry(self, record, vtep_address, overlays):
+        return {
+            "ip": record["ip"],
+            "role": record["role"],
+            "vtep": {"name": VTEP_NAME, "vni": VTEP_VNI, "ip": record["vtep_ip"], "ip6": record.get("vtep_ip6"),
+                     "mac": "%s:%02x:%02x:%02x" % (self.network.mac_prefix, (vtep_address >> 16) & 0xFF,
+                                                   (vtep_address >> 8) & 0xFF, vtep_address & 0xFF)},
+            "overlays": overlays,
+        }
+
+    def entry(self, record):
+        """A member's entry of ``allocate``'s ``members`` mapping, derived from what it holds
+        (``record``: a member of a state in the current format)."""
         is_agent = record["role"] == "agent"
         overlays = {}
         held = record.get("overlays") or {}
@@ -120,25 +129,17 @@ class Entries(object):
             slot = held.get(name)
             if not slot:
                 continue
-            subnet, subnet6 = slot.get("subnet"), slot.get("subnet6")
-            entry = {"subnet": subnet, "subnet6": subnet6, "enabled": enabled,
-                     "mesos_bridge": None, "docker_bridge": None}
+            cuts = [self._cut_text(slot.get("subnet"), families[0]), self._cut_text(slot.get("subnet6"), families[1])]
             if is_agent:
-                mesos4, docker4 = self._halves(subnet, families[0], starts)
-                mesos6, docker6 = self._halves(subnet6, families[1], starts)
-                entry["mesos_bridge"] = {"name": mesos_name, "ip": mesos4, "ip6": mesos6}
-                entry["docker_bridge"] = {"name": docker_name, "ip": docker4, "ip6": docker6}
-            overlays[name] = entry
-        return {
-            "ip": record["ip"],
-            "role": record["role"],
-            "vtep": {"name": VTEP_NAME, "vni": VTEP_VNI, "ip": record["vtep_ip"], "ip6": record.get("vtep_ip6"),
-                     "mac": mac},
-            "overlays": overlays,
-        }
+                overlays[name] = self._slot(cuts, enabled, is_agent, mesos_name, docker_name)[1]
+            else:
+                # A master's record may hold a family the agents' halves are not made from.
+                overlays[name] = {"subnet": slot.get("subnet"), "subnet6": slot.get("subnet6"), "enabled": enabled,
+                                  "mesos_bridge": None, "docker_bridge": None}
+        return self._entry(record, parse_cidr(record["vtep_ip"])[1], overlays)
 
 
-def member_entry(network, record, starts=None):
+def member_entry(network, record):
     """A member's entry of ``allocate``'s ``members`` mapping, derived from what it holds.
 
     The one place where the MAC, the VTEP name and VNI, the bridge names and the halves are
@@ -146,7 +147,7 @@ def member_entry(network, record, starts=None):
     the reports and the DC/OS import all go through it (many members of one network: one
     ``Entries(network)`` and its ``entry``). ``network`` is a validated Network.
     """
-    return Entries(network).entry(record, starts)
+    return Entries(network).entry(record)
 
 
 def gateway(half):

@@ -153,6 +153,29 @@ def test_run_restores_says_ready_and_stops_on_request(daemon, monkeypatch):
     assert daemon.out.lines[-1] == "stopped (1 change(s) made since start); the kernel keeps the plane"
 
 
+def test_run_checks_the_docker_watcher_at_every_pass_and_stops_it(daemon):
+    class RecordedGroups(object):
+        checks = 0
+        stopped = False
+
+        def check(self):
+            self.checks += 1
+
+        def stop(self):
+            self.stopped = True
+
+    daemon.docker_groups = RecordedGroups()
+    timer = threading.Timer(0.2, daemon.stop)
+    timer.start()
+    try:
+        assert daemon.run() == 0
+    finally:
+        timer.cancel()
+    # A pass every 0.01 s for 0.2 s: the watcher's config is read again at each.
+    assert daemon.docker_groups.checks > 3
+    assert daemon.docker_groups.stopped
+
+
 # --- following the ZooKeeper store (the store itself is tested on a real ZooKeeper in
 # tests/integration/test_zkstore.py; here, the daemon's side on recorded answers) --------------
 
