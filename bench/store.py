@@ -12,7 +12,10 @@ session). On a host: the real daemon (`mesos-overlay run`, the host's CommandHos
 runs in the server container's network namespace (nsenter; a VTEP there, the overlay's own
 entries only) holding a master's plane with P peers; a member added to the store, then one
 released, is timed from the moment the controller starts its write until the kernel's forwarding
-table has (or has lost) the member's entry. Prints one line per figure, beside its target.
+table has (or has lost) the member's entry. And the everyday add: `site.yml --limit` one new agent (a
+container of the test image) against a store holding a 1,000-member allocation, the other members
+in the inventory but never contacted, timed from the command's start to its end (the controller's
+share and the new host's configuration together). Prints one line per figure, beside its target.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -29,8 +32,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, ".collections"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 import zkserver  # noqa: E402  (the integration tests' server)
+from cluster import CAPS, IMAGE, dexec, module_calls, playbook, sh  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import Store, parse_url, session  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane  # noqa: E402
@@ -156,12 +161,63 @@ def host_side(address, pid, count, workdir):
     return adds, releases
 
 
+LIMIT_AGENT = "mo-bench-limit-agent"
+LIMIT_NETWORK = {"vtep_subnet": "44.128.0.0/16", "vtep_mac_oui": "70:B3:D5:00:00:00",
+                 "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24}]}
+
+
+def limit_run(address, count, workdir):
+    """(seconds, modules run on the new host, members in the store after): ``site.yml --limit``
+    adding one agent to a store that holds ``count`` members (3 masters), as an operator runs it."""
+    sh("docker", "rm", "-f", LIMIT_AGENT, check=False)
+    argv = ["docker", "run", "-d", "--name", LIMIT_AGENT, "--hostname", LIMIT_AGENT, "-e", "START_DOCKER=1",
+            "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined", "--cgroupns", "host",
+            "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run", "--tmpfs", "/var/lib/docker:exec"]
+    for cap in CAPS:
+        argv += ["--cap-add", cap]
+    sh(*(argv + [IMAGE]))
+    try:
+        agent_ip = sh("docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                      LIMIT_AGENT).stdout.strip()
+        for _attempt in range(60):
+            if dexec(LIMIT_AGENT, "docker", "info", check=False).returncode == 0:
+                break
+            time.sleep(1)
+        existing = [{"name": "master-%d" % i, "ip": "198.18.0.%d" % i, "role": "master"} for i in (1, 2, 3)]
+        existing += [{"name": "agent-%05d" % i, "ip": "198.%d.%d.%d" % (18 + i // 62500, (i // 250) % 250 + 1, i % 250 + 1),
+                      "role": "agent"} for i in range(count - 3)]
+        url = "zk://%s:2181/bench-limit-%d" % (address, count)
+        allocation = allocate(LIMIT_NETWORK, existing)
+        with session(parse_url(url)) as client:
+            Store(client).write(allocation["state"], -1, table(allocation))
+        groups = {"mesos_masters": {"hosts": {}}, "mesos_agents": {"hosts": {}}}
+        for member in existing:
+            groups["mesos_%ss" % member["role"]]["hosts"][member["name"]] = {"mesos_overlay_underlay_ip": member["ip"]}
+        groups["mesos_agents"]["hosts"][LIMIT_AGENT] = {"mesos_overlay_underlay_ip": agent_ip}
+        inventory = os.path.join(workdir, "limit-inventory.json")
+        with open(inventory, "w") as handle:
+            json.dump({"all": {"vars": {"ansible_connection": "community.docker.docker",
+                                        "ansible_python_interpreter": "/usr/bin/python3",
+                                        "mesos_overlay_network": LIMIT_NETWORK, "mesos_overlay_store": "zookeeper",
+                                        "mesos_overlay_zookeeper": url},
+                               "children": groups}}, handle)
+        elapsed, output = playbook(inventory, "playbooks/site.yml", "--limit", LIMIT_AGENT)
+        with session(parse_url(url)) as client:
+            stored, _version = Store(client).read()
+        if LIMIT_AGENT not in stored["members"]:
+            raise RuntimeError("the --limit run did not allocate %s in the store" % LIMIT_AGENT)
+        return elapsed, module_calls(output, LIMIT_AGENT), len(stored["members"])
+    finally:
+        sh("docker", "rm", "-f", LIMIT_AGENT, check=False)
+
+
 def main():
     if os.geteuid() != 0:
         sys.exit("run as root (nsenter, a VTEP in the server's network namespace)")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", default="1000,10000", help="allocation sizes written by the controller")
     parser.add_argument("--peers", type=int, default=1000, help="peers of the host the daemon runs on")
+    parser.add_argument("--limit-members", type=int, default=1000, help="members in the store of the --limit run")
     args = parser.parse_args()
     print("machine: %s, %d cores, Python %s" % (platform.platform(), os.cpu_count(), platform.python_version()))
     workdir = tempfile.mkdtemp(prefix="mo-bench-store-")
@@ -178,6 +234,9 @@ def main():
                   "%d each:" % (args.peers, CHANGES))
             print("  add:     median %.3f s, max %.3f s (%s)" % (statistics.median(adds), max(adds), ", ".join("%.2f" % a for a in adds)))
             print("  release: median %.3f s, max %.3f s (%s)" % (statistics.median(releases), max(releases), ", ".join("%.2f" % a for a in releases)))
+            elapsed, calls, stored = limit_run(address, args.limit_members, workdir)
+            print("site.yml --limit one new agent, %d members in the store (<= 20 s): %.1f s, the whole run "
+                  "(%d modules run on the new host; %d members in the store after)" % (args.limit_members, elapsed, calls, stored))
     except Exception:
         log = os.path.join(workdir, "daemon.log")
         if os.path.exists(log):

@@ -27,6 +27,14 @@ from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import (
 
 # The whole table is read again this often even when no watch fired.
 RESYNC_INTERVAL = 300.0
+# The daemon's session timeout, the least ZooKeeper grants by default (2 ticks of 2 s). kazoo
+# also waits this long for a TCP connection to a server: when a master goes away, its server's
+# clients and, during the election, the others' are dropped, and a client that then tries the
+# absent server first waits this out before the next one. With 10 s, a host came back to the
+# store up to 20 s after a master stopped (the same absent server tried twice in a row); with
+# 4 s, within about 9. A session that expires costs a reader nothing: the watch is set again
+# and only the members whose digest changed are read.
+SESSION_TIMEOUT = 4.0
 
 
 def load_store_file(path):
@@ -50,7 +58,7 @@ class Follower(object):
     """The peer table in the store at ``url`` (the reader's ZkUrl); ``wake`` (a threading.Event)
     is set whenever it may have changed."""
 
-    def __init__(self, url, wake, timeout=10.0, resync=RESYNC_INTERVAL):
+    def __init__(self, url, wake, timeout=SESSION_TIMEOUT, resync=RESYNC_INTERVAL):
         self.url = url
         self.wake = wake
         self.timeout = timeout
@@ -126,4 +134,4 @@ class Follower(object):
         return table
 
 
-__all__ = ("RESYNC_INTERVAL", "Follower", "load_store_file")
+__all__ = ("RESYNC_INTERVAL", "SESSION_TIMEOUT", "Follower", "load_store_file")
