@@ -109,6 +109,7 @@ bench: deps venv image
 	$(PYTHON) bench/views_playbook.py
 	$(PYTHON) bench/cluster.py
 	$(PYTHON) bench/store.py
+	$(PYTHON) bench/live.py
 
 # The lab: one master and three agents as containers with their own Docker engines, then the
 # main job (site.yml) and the proof (verify.yml) through inventories/lab. Run it again: it
