@@ -109,7 +109,8 @@ bench: deps venv image
 	$(PYTHON) bench/views_playbook.py
 	$(PYTHON) bench/cluster.py
 	$(PYTHON) bench/store.py
-	$(PYTHON) bench/live.py
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-bench.txt
+	$(PYTHON) bench/live.py --plot docs/images/lab-metrics.png
 
 # The lab: one master and three agents as containers with their own Docker engines, then the
 # main job (site.yml) and the proof (verify.yml) through inventories/lab. Run it again: it

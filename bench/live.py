@@ -14,6 +14,13 @@ its VTEP's forwarding table (`docker exec ... bridge fdb`) every 0.1 s; a change
 from the moment the store took the write (the root znode's mtime, on the same clock: the servers
 run on this machine's kernel) to the moment the last host shows it. Removes the lab at the end,
 also on failure.
+
+A second thread scrapes every host's metrics (the daemons' Prometheus endpoint on the underlay,
+port 9732) every second, parsed with prometheus-client's parser: how long a stopped master takes
+to show as a peer down (``mesos_overlay_peer_up 0``) on every other host, and, with ``--plot``
+(``make bench`` writes docs/images/lab-metrics.png), the figure docs/grafana's dashboard shows,
+drawn with matplotlib from those scrapes (no Grafana here): peers by state, peers not answering,
+pass duration and VTEP traffic per host, the rounds' events marked.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -29,6 +36,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, ".collections"))
 
 import yaml  # noqa: E402
+from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
+from ansible_collections.mesos.overlay.plugins.module_utils._metrics import METRICS_PORT  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import STATE_NODE, parse_url, session  # noqa: E402
 
 BIN = os.path.dirname(sys.executable)
@@ -38,6 +47,116 @@ SPARE = "mesos-live-agent-4"
 SPARE_IP = "198.19.21.24"
 POLL = 0.1
 DEADLINE = 60.0
+# The lab's underlay addresses (molecule/lab-live).
+UNDERLAY = dict([(MASTERS[i], "198.19.21.1%d" % (i + 1)) for i in range(3)]
+                + [(AGENTS[i], "198.19.21.2%d" % (i + 1)) for i in range(3)] + [(SPARE, SPARE_IP)])
+SCRAPE_EVERY = 1.0
+
+
+class Scraper(object):
+    """Every host's metrics every SCRAPE_EVERY seconds, in a thread: ``samples`` is a list of
+    (time, host, {(name, labels as a sorted tuple): value})."""
+
+    def __init__(self):
+        self.samples = []
+        self.events = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join(30)
+
+    def event(self, text):
+        self.events.append((time.time(), text))
+
+    def _loop(self):
+        import urllib.request  # pylint: disable=import-outside-toplevel
+        while not self.stopping.is_set():
+            for host, address in sorted(UNDERLAY.items()):
+                try:
+                    with urllib.request.urlopen("http://%s:%d/metrics" % (address, METRICS_PORT), timeout=1) as answer:
+                        text = answer.read().decode()
+                except OSError:
+                    continue
+                values = {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+                          for family in text_string_to_metric_families(text) for sample in family.samples}
+                self.samples.append((time.time(), host, values))
+            self.stopping.wait(SCRAPE_EVERY)
+
+    def seen_down(self, peer, hosts, since, deadline=DEADLINE):
+        """Seconds from ``since`` until every host of ``hosts`` said ``peer`` down (peer_up 0)."""
+        end = time.time() + deadline
+        key = ("mesos_overlay_peer_up", (("peer", peer),))
+        while time.time() < end:
+            down = {}
+            for at, host, values in list(self.samples):
+                if at >= since and host in hosts and values.get(key) == 0 and host not in down:
+                    down[host] = at
+            if len(down) == len(hosts):
+                return max(down.values()) - since
+            time.sleep(0.2)
+        raise RuntimeError("%s not seen down by every host within %gs" % (peer, deadline))
+
+
+def plot(scraper, path):
+    """The dashboard's main panels from the scrapes, to ``path`` (PNG)."""
+    import matplotlib  # pylint: disable=import-outside-toplevel
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as pyplot  # pylint: disable=import-outside-toplevel
+
+    start = min(at for at, _host, _values in scraper.samples)
+    figure, axes = pyplot.subplots(2, 2, figsize=(14, 8), sharex=True)
+    panels = [
+        (axes[0][0], "Peers programmed, per host (missing + stale dashed)", "peers"),
+        (axes[0][1], "Peers not answering the probes, per host", "peers"),
+        (axes[1][0], "Mean pass duration since the last scrape, per host", "milliseconds"),
+        (axes[1][1], "VTEP packets (rx + tx) per second, per host", "packets/s"),
+    ]
+    for host in sorted(UNDERLAY):
+        series = [(at - start, values) for at, name, values in scraper.samples if name == host]
+        if not series:
+            continue
+        times = [at for at, _values in series]
+        short = host.replace("mesos-live-", "")
+        panels[0][0].plot(times, [values.get(("mesos_overlay_peers", (("state", "programmed"),)), 0)
+                                  for _at, values in series], label=short)
+        panels[0][0].plot(times, [values.get(("mesos_overlay_peers", (("state", "missing"),)), 0)
+                                  + values.get(("mesos_overlay_peers", (("state", "stale"),)), 0)
+                                  for _at, values in series], linestyle="--", linewidth=0.8)
+        panels[1][0].plot(times, [sum(1 for key, value in values.items() if key[0] == "mesos_overlay_peer_up"
+                                      and value == 0) for _at, values in series], label=short)
+        durations, rates = [], []
+        for (at0, before), (at1, after) in zip(series, series[1:]):
+            count = (after.get(("mesos_overlay_reconcile_duration_seconds_count", ()), 0)
+                     - before.get(("mesos_overlay_reconcile_duration_seconds_count", ()), 0))
+            total = (after.get(("mesos_overlay_reconcile_duration_seconds_sum", ()), 0)
+                     - before.get(("mesos_overlay_reconcile_duration_seconds_sum", ()), 0))
+            durations.append(1000.0 * total / count if count > 0 else float("nan"))
+            packets = sum(after.get(("mesos_overlay_vtep_%s_packets_total" % way, (("device", "vtep1024"),)), 0)
+                          - before.get(("mesos_overlay_vtep_%s_packets_total" % way, (("device", "vtep1024"),)), 0)
+                          for way in ("rx", "tx"))
+            rates.append(max(packets, 0) / max(at1 - at0, 1e-3))
+        panels[2][0].plot(times[1:], durations, marker=".", linestyle="none", label=short)
+        panels[3][0].plot(times[1:], rates, label=short)
+    for axis, title, unit in panels:
+        axis.set_title(title, fontsize=10)
+        axis.set_ylabel(unit)
+        axis.grid(alpha=0.3)
+        for at, text in scraper.events:
+            axis.axvline(at - start, color="grey", linewidth=0.6, linestyle=":")
+    for at, text in scraper.events:
+        axes[0][0].annotate(text, (at - start, axes[0][0].get_ylim()[1]), fontsize=6, rotation=90, va="top")
+    axes[0][1].legend(fontsize=7, loc="upper right")
+    for axis in axes[1]:
+        axis.set_xlabel("seconds")
+    figure.suptitle("mesos.overlay on the live lab (make lab STORE=zookeeper): what the dashboard shows, "
+                    "from the daemons' metrics scraped every %g s" % SCRAPE_EVERY, fontsize=11)
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
 
 
 def sh(*argv, check=True):
@@ -132,29 +251,42 @@ def main():
         sys.exit("run as root (Docker)")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--plot", help="draw the scraped metrics to this PNG (docs/images/lab-metrics.png)")
     args = parser.parse_args()
     if sh("docker", "ps", "-aq", "--filter", "name=mesos-live-").stdout.strip():
         sys.exit("a live lab is up: make lab-down first (this bench brings up its own and removes it)")
     with open(os.path.join(ROOT, "inventories", "lab-live", "group_vars", "all.yml")) as handle:
         url = parse_url(yaml.safe_load(handle)["mesos_overlay_zookeeper"])
     inventory = ["-i", "inventories/lab-live"]
-    adds, releases, catch_ups = [], [], []
+    adds, releases, catch_ups, downs = [], [], [], []
+    scraper = Scraper()
     try:
         print("bringing the lab up (make lab STORE=zookeeper) ...", flush=True)
         sh("make", "lab", "STORE=zookeeper")
-        for _round in range(args.rounds):
+        scraper.start()
+        time.sleep(5)
+        for number in range(1, args.rounds + 1):
+            scraper.event("%d: add agent-4" % number)
             adds.append(timed_change(url, MASTERS + AGENTS, True, inventory + [
                 "-i", "inventories/lab-live-agent-4.yml", "site.yml", "--limit", SPARE]))
+            stopped = time.time()
+            scraper.event("%d: stop master-3" % number)
             sh("docker", "stop", "-t", "5", MASTERS[2])
+            downs.append(scraper.seen_down(MASTERS[2], MASTERS[:2] + AGENTS + [SPARE], stopped))
+            scraper.event("%d: release agent-4" % number)
             releases.append(timed_change(url, MASTERS[:2] + AGENTS, False, inventory + [
                 "playbooks/release.yml", "--limit", MASTERS[0], "-e", '{"release": ["%s"]}' % SPARE]))
             started = time.time()
+            scraper.event("%d: start master-3" % number)
             sh("docker", "start", MASTERS[2])
             catch_ups.append(purged_at(MASTERS[2], started) - started)
             # master-3 back in the ensemble before the next round stops it again.
             time.sleep(10)
     finally:
+        scraper.stop()
         sh("make", "lab-down", check=False)
+    if args.plot:
+        plot(scraper, args.plot)
 
     def line(name, figures, target):
         return "%-58s median %5.2f s  max %5.2f s  (%s)  %s" % (
@@ -167,6 +299,10 @@ def main():
     print(line("release, a master down, store write -> all 5 up", [r[0] for r in releases], "(lab <= 10 s, target <= 2 s)"))
     print(line("  the same from the run's end", [r[1] for r in releases], ""))
     print(line("master-3 started again -> purged by its daemon (journal)", catch_ups, "(boot, ZooKeeper, daemon)"))
+    print(line("master-3 stopped -> peer_up 0 on all 6 others (scrapes)", downs,
+               "(<= 2 probe intervals: 10 s; scraped every %g s)" % SCRAPE_EVERY))
+    if args.plot:
+        print("the scraped metrics drawn to %s (%d scrapes)" % (args.plot, len(scraper.samples)))
 
 
 if __name__ == "__main__":

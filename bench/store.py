@@ -37,6 +37,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 import zkserver  # noqa: E402  (the integration tests' server)
 from cluster import CAPS, IMAGE, LOCAL_ACTIONS, dexec, module_calls, playbook, sh  # noqa: E402
+from ansible_collections.mesos.overlay.plugins.module_utils._metrics import METRICS_PORT  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import Store, parse_url, session  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate  # noqa: E402
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane  # noqa: E402
@@ -121,11 +122,14 @@ def host_side(address, pid, count, workdir):
                      ["ip", "link", "set", "u0", "up"], ["ip", "link", "set", "u1", "up"]):
             subprocess.run(["nsenter", "-t", str(pid), "-n"] + argv, check=True, capture_output=True)
         log = open(os.path.join(workdir, "daemon.log"), "w")
+        daemon_env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".collections"),
+                          MESOS_OVERLAY_STATUS=os.path.join(workdir, "status.json"))
         daemon = subprocess.Popen(
             ["nsenter", "-t", str(pid), "-n", sys.executable, "-c",
              "import sys; from ansible_collections.mesos.overlay.plugins.module_utils._boot import main; "
-             "sys.exit(main(sys.argv[1:]))", "run", "--store", store_path, plane_path],
-            env=dict(os.environ, PYTHONPATH=os.path.join(ROOT, ".collections")), stdout=log, stderr=subprocess.STDOUT)
+             "sys.exit(main(sys.argv[1:]))", "run", "--store", store_path, "--metrics", "127.0.0.1:%d" % METRICS_PORT,
+             plane_path],
+            env=daemon_env, stdout=log, stderr=subprocess.STDOUT)
         try:
             # Steady state: the restore from the plane file done, then the follower's first read
             # of the store (the same table: nothing to change) within the daemon's next passes.
@@ -135,6 +139,22 @@ def host_side(address, pid, count, workdir):
                     raise RuntimeError("the daemon did not restore its plane")
                 time.sleep(0.1)
             time.sleep(2 * RECONCILE_INTERVAL)
+            looks = {"status": [], "scrape": []}
+            for _look in range(5):
+                start = time.perf_counter()
+                subprocess.run(["nsenter", "-t", str(pid), "-n", sys.executable, "-c",
+                                "import sys; from ansible_collections.mesos.overlay.plugins.module_utils._boot import "
+                                "main; sys.exit(main(sys.argv[1:]))", "status", "--json", plane_path],
+                               env=daemon_env, capture_output=True, check=False)
+                looks["status"].append(time.perf_counter() - start)
+                start = time.perf_counter()
+                scraped = subprocess.run(["nsenter", "-t", str(pid), "-n", sys.executable, "-c",
+                                          "import urllib.request; print(urllib.request.urlopen("
+                                          "'http://127.0.0.1:%d/metrics', timeout=10).read().decode())" % METRICS_PORT],
+                                         capture_output=True, text=True, check=True).stdout
+                looks["scrape"].append(time.perf_counter() - start)
+                if 'mesos_overlay_peers{state="programmed"} %d.0' % count not in scraped:
+                    raise RuntimeError("the scrape does not show %d peers programmed:\n%s" % (count, scraped[:2000]))
             adds, releases, added = [], [], {}
             state = allocation["state"]
             for number in range(CHANGES):
@@ -159,7 +179,7 @@ def host_side(address, pid, count, workdir):
             daemon.terminate()
             daemon.wait(30)
             log.close()
-    return adds, releases
+    return adds, releases, looks
 
 
 LIMIT_AGENT = "mo-bench-limit-agent"
@@ -252,11 +272,15 @@ def main():
                 first, one, read, size = controller_side(address, count)
                 print("%-9d %-24s %-26s %-18s %d bytes (limit 1 MB)" % (
                     count, "%.2f s" % first, "%.3f s" % one, "%.2f s" % read, size))
-            adds, releases = host_side(address, pid, args.peers, workdir)
+            adds, releases, looks = host_side(address, pid, args.peers, workdir)
             print("one-member change on a host with %d peers, from the write's start to the kernel (<= 1 s), "
                   "%d each:" % (args.peers, CHANGES))
             print("  add:     median %.3f s, max %.3f s (%s)" % (statistics.median(adds), max(adds), ", ".join("%.2f" % a for a in adds)))
             print("  release: median %.3f s, max %.3f s (%s)" % (statistics.median(releases), max(releases), ", ".join("%.2f" % a for a in releases)))
+            print("on that host (%d peers), 5 each: mesos-overlay status --json median %.2f s, max %.2f s (< 1 s); "
+                  "a metrics scrape (the kernel read at scrape time) median %.2f s, max %.2f s"
+                  % (args.peers, statistics.median(looks["status"]), max(looks["status"]),
+                     statistics.median(looks["scrape"]), max(looks["scrape"])))
             run = limit_run(address, args.limit_members, workdir)
             print("site.yml --limit one new agent, %d members in the store: %.1f s the whole run, of which the "
                   "controller's share %.1f s (<= 20 s) and the new host's modules %.1f s (%d modules); %d members "

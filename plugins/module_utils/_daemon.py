@@ -34,6 +34,7 @@ import os
 import pwd
 import socket
 import threading
+import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
@@ -90,9 +91,16 @@ def change_lines(results, check_mode=False):
 class Daemon(object):
     """Follows the plane file at ``path`` on ``host`` (a ``_host.CommandHost``)."""
 
-    def __init__(self, path, host, interval=RECONCILE_INTERVAL, attempts=30, follower=None, docker_groups=None):
+    def __init__(self, path, host, interval=RECONCILE_INTERVAL, attempts=30, follower=None, docker_groups=None,
+                 status=None, metrics=None, health=None):
         self.path = path
         self.host = host
+        # A _status.DaemonStatus (what `mesos-overlay status` reads) and a _metrics.Metrics (what
+        # Prometheus scrapes), each or None: both are told of every pass, problem and store read.
+        self.status = status
+        self.metrics = metrics
+        # A _health.PeerHealth probing the plane's peers, or None.
+        self.health = health
         # A _groups.DockerGroups, or None (no Docker watcher, as in a restore).
         self.docker_groups = docker_groups
         self.interval = interval
@@ -106,6 +114,9 @@ class Daemon(object):
         self.table = None
         self.problems = {}
         self.changes = 0
+        # Whether the plane changed (a run rewrote the file, or the store's table) since the last
+        # pass: the changes of a pass without are repairs of hand-made changes (drift).
+        self.plane_changed = True
 
     def stop(self):
         """End the loop (SIGTERM, SIGINT)."""
@@ -122,10 +133,18 @@ class Daemon(object):
         else:
             self.host.say("problem: %s" % problem)
             self.problems[kind] = problem
+        self.tell("problems", self.problems)
 
     def load(self):
         """Read the plane file when it changed; keep the last good plane when it is not one.
         Returns True when there is a plane to apply."""
+        loaded = self._load()
+        if self.follower is None:
+            # With the files store, the plane file is the store.
+            self.tell("store_read", "plane" not in self.problems)
+        return loaded
+
+    def _load(self):
         try:
             stat = os.stat(self.path)
         except OSError as exc:
@@ -147,6 +166,8 @@ class Daemon(object):
             return self.plane is not None
         if self.plane is not None and plane != self.plane:
             self.host.say("plane: %s changed, applying it" % self.path)
+        if plane != self.plane:
+            self.plane_changed = True
         self.plane, self.signature = plane, signature
         self.say_once("plane", None)
         return True
@@ -158,9 +179,11 @@ class Daemon(object):
         try:
             table = self.follower.peers()
         except (StoreError, ParameterError) as exc:
+            self.tell("store_read", False)
             self.say_once("store", "cannot read the store %s (%s): keeping the last good plane"
                           % (self.follower.describe(), exc))
             return
+        self.tell("store_read", True if self.follower.connected() else None)
         self.say_once("store", None)
         if table is not None:
             self.table = table
@@ -187,6 +210,7 @@ class Daemon(object):
                     group=grp.getgrgid(stat.st_gid).gr_name)
         stat = os.stat(self.path)
         self.plane, self.signature = plane, (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        self.plane_changed = True
         self.host.say("store: %d peer(s)%s%s%s" % (
             len(after), "; added " + ", ".join(sorted(after - before)) if after - before else "",
             "; removed " + ", ".join(sorted(before - after)) if before - after else "",
@@ -200,19 +224,37 @@ class Daemon(object):
             return None
         if follow:
             self.follow()
+        started = time.monotonic()
         try:
             with applying():
                 self.adopt()
                 results = apply(self.plane, self.host)
         except StepFailed as exc:
+            self.passed("error", 0, started)
             self.say_once("reconcile", "reconcile failed, will try again: %s" % exc)
             return None
         for line in change_lines(results, self.host.check_mode):
             self.host.say(line)
         count = count_changes(results)
         self.changes += count
+        # The restore at boot (follow off) puts back what the reboot took, not a hand-made change.
+        self.passed("ok", count, started, repairs=0 if self.plane_changed or not follow else count)
+        self.plane_changed = False
         self.say_once("reconcile", None)
         return count
+
+    def passed(self, result, count, started, repairs=0):
+        """Tell the status file and the metrics how a pass ended."""
+        self.tell("passed", result, count, repairs, time.monotonic() - started)
+
+    def tell(self, what, *args):
+        """Call ``what`` (``passed``, ``problems``, ``store_read``) of the status file and the
+        metrics; the status file is written after all but a store read (a pass follows it)."""
+        for reporter in (self.status, self.metrics):
+            if reporter is not None:
+                getattr(reporter, what)(*args)
+        if self.status is not None and what != "store_read":
+            self.status.write()
 
     def restore(self):
         """The first pass, at boot: the underlay may still be coming up, so try for a while."""
@@ -230,8 +272,12 @@ class Daemon(object):
 
     def run(self):
         """Restore, say READY, then reconcile every interval until ``stopping`` is set."""
+        if self.status is not None:
+            self.status.write()
         restored = self.restore()
         notify("READY=1")
+        if self.health is not None and not self.health.start():
+            self.say_once("health", "peer health: ping is not installed (iputils-ping): no peer is probed")
         if not restored:
             self.host.say("starting without a restored plane: reconciling every %gs" % self.interval)
         while not self.stopping.is_set():
@@ -244,6 +290,10 @@ class Daemon(object):
                 break
             self.reconcile()
         notify("STOPPING=1")
+        if self.health is not None:
+            self.health.stop()
+        if self.status is not None:
+            self.status.remove()
         if self.docker_groups is not None:
             self.docker_groups.stop()
         if self.follower is not None:

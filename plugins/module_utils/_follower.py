@@ -73,6 +73,10 @@ class Follower(object):
     def describe(self):
         return self.url.redacted()
 
+    def connected(self):
+        """Whether the client is connected to a server now."""
+        return self.client is not None and bool(self.client.connected)
+
     def _changed(self, *_args):
         self.dirty = True
         self.wake.set()

@@ -318,7 +318,9 @@ class _Daemon(object):
 
     def __init__(self, host, tree, path, lock):
         import threading
-        env = dict(os.environ, PYTHONPATH=tree, MESOS_OVERLAY_ATTEMPTS="1", MESOS_OVERLAY_APPLY_LOCK=lock)
+        env = dict(os.environ, PYTHONPATH=tree, MESOS_OVERLAY_ATTEMPTS="1", MESOS_OVERLAY_APPLY_LOCK=lock,
+                   MESOS_OVERLAY_STATUS=os.path.join(os.path.dirname(lock), "status.json"))
+        self.env, self.host, self.path = env, host, path
         self.proc = subprocess.Popen(
             ["ip", "netns", "exec", host.netns, "/usr/bin/python3", "-m",
              "ansible_collections.mesos.overlay.plugins.module_utils._boot", "run", "--interval", "1", path],
@@ -327,6 +329,13 @@ class _Daemon(object):
         self.reader = threading.Thread(target=lambda: [self.lines.append(line.rstrip("\n")) for line in self.proc.stdout])
         self.reader.daemon = True
         self.reader.start()
+
+    def status(self):
+        """``mesos-overlay status --json`` in the host's namespace: (exit status, its answer)."""
+        proc = subprocess.run(["ip", "netns", "exec", self.host.netns, "/usr/bin/python3", "-m",
+                               "ansible_collections.mesos.overlay.plugins.module_utils._boot", "status", "--json",
+                               self.path], capture_output=True, text=True, env=self.env, check=False)
+        return proc.returncode, json.loads(proc.stdout)
 
     def wait_for(self, predicate, seconds, what):
         import time
@@ -386,6 +395,26 @@ def test_daemon_repairs_what_is_changed_by_hand_and_keeps_the_last_good_plane(la
         quiet = len(daemon.lines)
         time.sleep(3)
         assert daemon.lines[quiet:] == []
+        # mesos-overlay status: healthy, every peer programmed (read from the kernel), both repairs
+        # counted, and the peers probed so far answer.
+        code, answer = daemon.status()
+        assert (code, answer["health"], answer["problems"]) == (0, "healthy", [])
+        assert answer["peers"]["desired"] == answer["peers"]["programmed"] == 2
+        assert answer["drift_repairs"] >= 2
+        assert answer["health_probes"]["answering"] == len(answer["health_probes"]["peers"]) >= 1
+        # An entry deleted while the daemon is paused (SIGSTOP: no pass can put it back before
+        # status reads the kernel) shows as missing, naming the peer's entry.
+        import signal
+        daemon.proc.send_signal(signal.SIGSTOP)
+        try:
+            h1.run("ip", "neigh", "del", h2_vtep, "dev", "vtep1024")
+            code, answer = daemon.status()
+        finally:
+            daemon.proc.send_signal(signal.SIGCONT)
+        assert code == 1 and answer["peers"]["missing"][0]["entries"] == ["neighbour %s" % h2_vtep], answer
+        daemon.wait_for(lambda: has_neighbour(h2_vtep), 10, "the neighbour entry repaired again")
+        time.sleep(0.5)
+        quiet = len(daemon.lines)
         # A plane file that is no plane: said once, the last good plane kept and still enforced.
         path.write_text("{not json")
         daemon.wait_for(lambda: any(line.startswith("problem:") for line in daemon.lines), 5, "the problem said")
@@ -400,5 +429,7 @@ def test_daemon_repairs_what_is_changed_by_hand_and_keeps_the_last_good_plane(la
         status = daemon.stop()
     assert status == 0, "\n".join(daemon.lines)
     assert daemon.lines[-1].startswith("stopped")
+    # No daemon: status says so, exit 2.
+    assert daemon.status()[0] == 2
     # Stopping leaves the kernel as it is.
     assert has_neighbour(h2_vtep) and h1.ping(h2_vtep)

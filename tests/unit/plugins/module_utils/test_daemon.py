@@ -196,6 +196,10 @@ class RecordedFollower(object):
     def describe():
         return "zk://reader:***@zk-1:2181/mesos-overlay"
 
+    @staticmethod
+    def connected():
+        return True
+
     def close(self):
         pass
 
@@ -269,3 +273,19 @@ def test_the_restore_at_boot_does_not_wait_for_the_store(following):
     follower.peers = lambda: pytest.fail("the store was read before the plane was restored")
     following.follower = follower
     assert following.restore() is True
+
+
+def test_the_status_file_says_whether_the_store_answered(following, tmp_path):
+    from ansible_collections.mesos.overlay.plugins.module_utils._status import DaemonStatus
+
+    following.status = DaemonStatus(str(tmp_path / "status.json"), interval=0.01,
+                                    store={"kind": "zookeeper", "where": None, "up": None,
+                                           "last_read": None})
+    following.follower = RecordedFollower([table_of(["a1", "a2"]), StoreError("not connected to ZooKeeper zk-1:2181")])
+    following.reconcile()
+    written = json.load(open(following.status.path))
+    assert written["store"]["up"] is True and written["store"]["last_read"] is not None
+    following.reconcile()
+    written = json.load(open(following.status.path))
+    assert written["store"]["up"] is False
+    assert written["problems"]["store"].startswith("cannot read the store zk://reader:***@zk-1:2181/mesos-overlay")

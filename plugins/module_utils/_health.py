@@ -1,0 +1,130 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Private helper of mesos.overlay: peer health, as the host daemon probes it (what
+cilium-health does between nodes).
+
+A thread probes every peer's VTEP address over the overlay with iputils' ``ping``: one echo,
+then, when it answers, one of the VTEP's full MTU with don't-fragment set (``-M do``), which is
+how an MTU mistake on the path shows (small packets pass, full ones do not). Each peer is
+probed once per ``interval``, the probes spread evenly over it, so that a host with 1,000 peers
+sends one probe every ``interval``/1,000 seconds, never a burst. The results feed
+``mesos-overlay status`` and the metrics (``mesos_overlay_peer_up``, ``mesos_overlay_peer_rtt_seconds``).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import threading
+import time
+
+# Seconds between two probes of the same peer (the daemon's --probe-interval).
+PROBE_INTERVAL = 30.0
+# How long a probe waits for its answer, in seconds (ping -W).
+PROBE_TIMEOUT = 1
+# IPv4 and ICMP headers: a ping's payload of the VTEP's MTU less these fills the MTU exactly.
+ICMP_OVERHEAD = 28
+RTT = re.compile(r"= [0-9.]+/([0-9.]+)/")
+
+
+def ping_argv(ping, address, size=None):
+    """One echo to ``address`` (``size``: that payload, don't-fragment)."""
+    argv = [ping, "-n", "-q", "-c", "1", "-W", str(PROBE_TIMEOUT)]
+    if size is not None:
+        argv += ["-M", "do", "-s", str(size)]
+    return argv + [address]
+
+
+class PeerHealth(object):
+    """Probes the peers ``peers_of()`` returns ([{name, vtep_ip}]) on ``host`` (a CommandHost);
+    ``mtu_of()`` is the VTEP's MTU (None: no full-size probe)."""
+
+    def __init__(self, peers_of, mtu_of, host, interval=PROBE_INTERVAL, clock=time.time):
+        self.peers_of = peers_of
+        self.mtu_of = mtu_of
+        self.host = host
+        self.interval = interval
+        self.clock = clock
+        self.stopping = threading.Event()
+        self.thread = None
+        self.lock = threading.Lock()
+        # {name: {vtep_ip, up, rtt, full_mtu, at, since}}
+        self.results = {}
+        self.ping = host.which("ping")
+
+    def probe(self, name, address):
+        """Probe one peer now; returns its result."""
+        rc, out, _err = self.host.run(ping_argv(self.ping, address))
+        match = RTT.search(out or "")
+        up = rc == 0
+        rtt = float(match.group(1)) / 1000.0 if up and match else None
+        full_mtu = None
+        mtu = self.mtu_of()
+        if up and mtu:
+            full_rc, _out, _err = self.host.run(ping_argv(self.ping, address, size=mtu - ICMP_OVERHEAD))
+            full_mtu = full_rc == 0
+        now = self.clock()
+        with self.lock:
+            before = self.results.get(name) or {}
+            since = before.get("since") if before.get("up") == up else now
+            result = {"vtep_ip": address, "up": up, "rtt": rtt, "full_mtu": full_mtu, "mtu": mtu, "at": now,
+                      "since": since}
+            self.results[name] = result
+        return result
+
+    def round(self):
+        """Probe every peer once, spread over the interval; forget peers that are gone."""
+        peers = [(peer["name"], peer["vtep_ip"]) for peer in self.peers_of() or [] if peer.get("name")]
+        with self.lock:
+            for name in set(self.results) - set(name for name, _address in peers):
+                del self.results[name]
+        spacing = self.interval / max(len(peers), 1)
+        for name, address in peers:
+            if self.stopping.is_set():
+                return
+            started = time.monotonic()
+            self.probe(name, address.split("/")[0])
+            # A peer that does not answer costs its timeout: the round still takes the interval.
+            self.stopping.wait(max(0.0, spacing - (time.monotonic() - started)))
+        if not peers:
+            self.stopping.wait(self.interval)
+
+    def snapshot(self):
+        """A copy of the results, {name: result}."""
+        with self.lock:
+            return dict((name, dict(result)) for name, result in self.results.items())
+
+    def start(self):
+        """Probe in a daemon thread until ``stop``; False when there is no ping to probe with."""
+        if self.ping is None:
+            return False
+
+        def loop():
+            while not self.stopping.is_set():
+                self.round()
+        self.thread = threading.Thread(target=loop, name="peer-health", daemon=True)
+        self.thread.start()
+        return True
+
+    def stop(self):
+        self.stopping.set()
+
+
+def health_problems(results, interval):
+    """The peers that do not answer, or not at full MTU, as status words them."""
+    problems = []
+    for name, result in sorted(results.items()):
+        if not result.get("up"):
+            problems.append("peer %s does not answer on the overlay (its VTEP %s, probed every %g s): is its "
+                            "host up, its daemon running, the VXLAN port open on the underlay?"
+                            % (name, result.get("vtep_ip"), interval))
+        elif result.get("full_mtu") is False:
+            problems.append("peer %s answers, but not at the VTEP's full MTU (%s bytes, don't fragment): a smaller "
+                            "MTU on the underlay path than mesos_overlay_vtep_mtu + 50?" % (name, result.get("mtu")))
+    return problems
+
+
+__all__ = ("ICMP_OVERHEAD", "PROBE_INTERVAL", "PeerHealth", "health_problems", "ping_argv")

@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Peer health on recorded ping answers (the live scenario probes real VTEPs): what a probe
+records, the full-MTU probe, the spread of a round, and what status and the metrics make of it."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from ansible_collections.mesos.overlay.plugins.module_utils import _health, _metrics
+from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
+
+ANSWER = ("PING 44.128.0.2 (44.128.0.2) 56(84) bytes of data.\n\n--- 44.128.0.2 ping statistics ---\n"
+          "1 packets transmitted, 1 received, 0% packet loss, time 0ms\nrtt min/avg/max/mdev = 0.512/0.512/0.512/0.000 ms\n")
+
+
+class RecordedPing(CommandHost):
+    """ping answers: ``down`` addresses never answer, ``small`` ones only without -M do."""
+
+    def __init__(self, down=(), small=()):
+        super(RecordedPing, self).__init__()
+        self.down, self.small, self.calls = set(down), set(small), []
+
+    def which(self, name):
+        return "/bin/ping" if name == "ping" else None
+
+    def run(self, argv, data=None, env=None):
+        self.calls.append(argv)
+        address = argv[-1]
+        if address in self.down or ("-M" in argv and address in self.small):
+            return 1, "1 packets transmitted, 0 received, 100% packet loss", ""
+        return 0, ANSWER, ""
+
+
+PEERS = [{"name": "a2", "vtep_ip": "44.128.0.2"}, {"name": "a3", "vtep_ip": "44.128.0.3"},
+         {"name": "a4", "vtep_ip": "44.128.0.4"}]
+
+
+def test_a_round_probes_each_peer_once_then_at_full_mtu_spread_over_the_interval():
+    ping = RecordedPing(down=["44.128.0.3"], small=["44.128.0.4"])
+    health = _health.PeerHealth(lambda: PEERS, lambda: 1450, ping, interval=3.0, clock=lambda: 100.0)
+    waits = []
+    health.stopping.wait = lambda seconds: waits.append(seconds) or False
+    health.round()
+    # One probe per second of the interval (less what the probe took).
+    assert len(waits) == 3 and all(0.9 < wait <= 1.0 for wait in waits)
+    assert ping.calls[0] == ["/bin/ping", "-n", "-q", "-c", "1", "-W", "1", "44.128.0.2"]
+    assert ping.calls[1] == ["/bin/ping", "-n", "-q", "-c", "1", "-W", "1", "-M", "do", "-s", "1422", "44.128.0.2"]
+    results = health.snapshot()
+    assert results["a2"]["up"] is True and results["a2"]["rtt"] == 0.000512 and results["a2"]["full_mtu"] is True
+    assert results["a3"]["up"] is False and results["a3"]["full_mtu"] is None
+    assert results["a4"]["up"] is True and results["a4"]["full_mtu"] is False
+    problems = _health.health_problems(results, 30)
+    assert problems[0].startswith("peer a3 does not answer on the overlay (its VTEP 44.128.0.3, probed every 30 s)")
+    assert problems[1].startswith("peer a4 answers, but not at the VTEP's full MTU (1450 bytes, don't fragment)")
+
+
+def test_a_peer_gone_from_the_plane_is_forgotten():
+    peers = list(PEERS)
+    health = _health.PeerHealth(lambda: peers, lambda: None, RecordedPing(), interval=0.0)
+    health.round()
+    del peers[0]
+    health.round()
+    assert sorted(health.snapshot()) == ["a3", "a4"]
+
+
+def test_the_metrics_say_which_peer_is_down(tmp_path):
+    health = _health.PeerHealth(lambda: PEERS, lambda: 1450, RecordedPing(down=["44.128.0.3"]), interval=0.0)
+    health.round()
+    metrics = _metrics.Metrics(lambda: None, CommandHost(check_mode=True), sysfs=str(tmp_path))
+    metrics.follow_health(health)
+    got = {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+           for family in text_string_to_metric_families(metrics.text()) for sample in family.samples}
+    assert got[("mesos_overlay_peer_up", (("peer", "a2"),))] == 1
+    assert got[("mesos_overlay_peer_up", (("peer", "a3"),))] == 0
+    assert got[("mesos_overlay_peer_rtt_seconds", (("peer", "a2"),))] == 0.000512
+    assert ("mesos_overlay_peer_rtt_seconds", (("peer", "a3"),)) not in got
+
+
+def test_no_ping_no_probe_thread():
+    host = RecordedPing()
+    host.which = lambda name: None
+    assert _health.PeerHealth(lambda: PEERS, lambda: None, host).start() is False

@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The daemon's Prometheus metrics on recorded kernel answers, read back with prometheus-client's
+own text parser and over HTTP from the library's server (the live scenario scrapes real hosts)."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import socket
+import urllib.request
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from ansible_collections.mesos.overlay.plugins.module_utils import _daemon, _metrics
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
+from ansible_collections.mesos.overlay.tests.unit.plugins.module_utils import test_status
+from ansible_collections.mesos.overlay.tests.unit.plugins.module_utils.test_status import (
+    Lines, RecordedKernel, changes, plane_of)
+
+# The same plane as the status tests'.
+plane_file = test_status.plane_file
+
+
+def samples(text):
+    """{(name, labels as a sorted tuple): value} of an exposition, as Prometheus parses it."""
+    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in text_string_to_metric_families(text) for sample in family.samples}
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("192.0.2.1:9732", ("192.0.2.1", 9732)),
+    ("[fd00::1]:9732", ("fd00::1", 9732)),
+])
+def test_a_listen_address_parses(value, expected):
+    assert _metrics.parse_listen(value) == expected
+
+
+@pytest.mark.parametrize("value", ["192.0.2.1", "192.0.2.1:0", "192.0.2.1:70000", "fd00::1:9732", "host:9732",
+                                   "192.0.2.1:+80", "[192.0.2.1]:80", None])
+def test_a_listen_address_that_does_not_parse_is_named(value):
+    with pytest.raises(ParameterError) as error:
+        _metrics.parse_listen(value, field="mesos_overlay_metrics_listen")
+    assert str(error.value).startswith("mesos_overlay_metrics_listen: %r is not ADDRESS:PORT" % (value,))
+
+
+def sysfs(tmp_path, device="vtep1024"):
+    directory = tmp_path / "net" / device / "statistics"
+    directory.mkdir(parents=True)
+    for number, name in enumerate(_metrics.VTEP_COUNTERS):
+        (directory / name).write_text("%d\n" % (100 + number))
+    return str(tmp_path / "net")
+
+
+def test_a_daemons_passes_and_the_kernel_as_prometheus_reads_them(plane_file, tmp_path, monkeypatch):
+    plane = plane_of(plane_file)
+    lost = plane["vxlan_peers"]["peers"][0]
+    kernel = RecordedKernel(plane, drop=[lost["mac"]], extra_fdb={"70:b3:d5:80:00:09": ["192.0.2.9"]})
+    metrics = _metrics.Metrics(lambda: plane, CommandHost(check_mode=True), iproute=kernel, sysfs=sysfs(tmp_path))
+    answers = [changes(3), changes(0), changes(2)]
+    monkeypatch.setattr(_daemon, "apply", lambda plane, host, log=None: answers.pop(0))
+    daemon = _daemon.Daemon(str(plane_file), CommandHost(stream=Lines()), interval=0.01, metrics=metrics)
+    for _pass in range(3):
+        daemon.reconcile()
+    got = samples(metrics.text())
+    assert got[("mesos_overlay_reconcile_total", (("result", "ok"),))] == 3
+    assert got[("mesos_overlay_reconcile_total", (("result", "error"),))] == 0
+    assert got[("mesos_overlay_reconcile_duration_seconds_count", ())] == 3
+    assert got[("mesos_overlay_drift_repairs_total", ())] == 2
+    assert got[("mesos_overlay_store_up", ())] == 1
+    assert got[("mesos_overlay_last_reconcile_timestamp_seconds", ())] > 1.7e9
+    assert [got[("mesos_overlay_peers", (("state", state),))] for state in ("desired", "programmed", "missing", "stale")] \
+        == [2, 1, 1, 1]
+    assert got[("mesos_overlay_vtep_rx_packets_total", (("device", "vtep1024"),))] == 100
+    assert got[("mesos_overlay_vtep_tx_dropped_total", (("device", "vtep1024"),))] == 107
+
+
+def test_a_plane_file_that_is_no_plane_sets_the_store_down(plane_file, tmp_path):
+    metrics = _metrics.Metrics(lambda: None, CommandHost(check_mode=True), sysfs=str(tmp_path))
+    plane_file.write_text("{not json")
+    daemon = _daemon.Daemon(str(plane_file), CommandHost(stream=Lines()), interval=0.01, metrics=metrics)
+    daemon.reconcile()
+    got = samples(metrics.text())
+    assert got[("mesos_overlay_store_up", ())] == 0
+    # Nothing read from the kernel without a plane.
+    assert not [key for key in got if key[0] == "mesos_overlay_peers"]
+
+
+def free_port():
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+def test_served_over_http_on_the_address_given_and_a_port_in_use_named(plane_file, tmp_path):
+    plane = plane_of(plane_file)
+    port = free_port()
+    listen = "127.0.0.1:%d" % port
+    kernel = RecordedKernel(plane)
+    _metrics.metrics_of(listen, lambda: plane, CommandHost(check_mode=True), iproute=kernel, sysfs=sysfs(tmp_path))
+    with urllib.request.urlopen("http://%s/metrics" % listen, timeout=5) as answer:
+        got = samples(answer.read().decode())
+    assert got[("mesos_overlay_peers", (("state", "programmed"),))] == 2
+    with pytest.raises(OSError) as error:
+        _metrics.metrics_of(listen, lambda: plane, CommandHost(check_mode=True))
+    assert ("--metrics %s: cannot listen there" % listen) in str(error.value)
+
+
+def test_no_setting_no_metrics():
+    assert _metrics.metrics_of("", lambda: None, CommandHost(check_mode=True)) is None
+
+
+def test_the_daemon_runs_on_without_metrics_when_they_cannot_be_served(plane_file, tmp_path, monkeypatch):
+    monkeypatch.setattr(_daemon, "apply", lambda plane, host, log=None: changes(0))
+    from ansible_collections.mesos.overlay.plugins.module_utils import _boot
+
+    out = Lines()
+    started = {}
+
+    def run_once(self):
+        started["metrics"] = self.metrics
+        started["problems"] = dict(self.problems)
+        return 0
+    monkeypatch.setattr(_daemon.Daemon, "run", run_once)
+    code = _boot.run([str(plane_file)], CommandHost(stream=out), store_path=str(tmp_path / "no-store.json"),
+                     groups_path=str(tmp_path / "no-groups.json"), status_path=str(tmp_path / "status.json"),
+                     metrics_listen="192.0.2.1:99999")
+    assert code == 0
+    assert started["metrics"] is None
+    assert started["problems"]["metrics"].startswith("--metrics: '192.0.2.1:99999' is not ADDRESS:PORT")
+    assert "problem: --metrics: '192.0.2.1:99999' is not ADDRESS:PORT" in out.lines[-1]
+    assert json.load(open(str(tmp_path / "status.json")))["problems"]["metrics"].endswith("reconciling without metrics")
