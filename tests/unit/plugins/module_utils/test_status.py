@@ -18,6 +18,7 @@ import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils import _boot, _daemon, _status
 from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
+from ansible_collections.mesos.overlay.tests.unit.plugins.module_utils.test_daemon import Lines
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
@@ -181,17 +182,6 @@ def test_the_command_prints_json_and_exits_with_the_verdict(plane_file, tmp_path
 
 
 # -- the daemon's account -------------------------------------------------------------------
-
-class Lines(object):
-    def __init__(self):
-        self.lines = []
-
-    def write(self, text):
-        self.lines.extend(line for line in text.splitlines() if line)
-
-    def flush(self):
-        pass
-
 
 def changes(count):
     return {"sysctl": {"changes": []}, "vtep": {"changes": []},
