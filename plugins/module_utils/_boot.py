@@ -112,16 +112,12 @@ def run(argv, host=None, store_path=STORE_PATH, groups_path=DOCKER_GROUPS_PATH, 
         host.say("following the store %s" % follower.describe())
     store = {"kind": "files" if follower is None else "zookeeper",
              "where": None if follower is None else follower.describe(), "up": None, "last_read": None}
+    # The peers' health: the daemon's plane's peers, probed from a thread.
+    health = PeerHealth(lambda: daemon.plane, CommandHost(), interval=seconds["--probe-interval"])
     daemon = Daemon(argv[0] if argv else PLANE_PATH, host, follower=follower,
                     interval=interval, attempts=int(os.environ.get("MESOS_OVERLAY_ATTEMPTS", "30")),
                     docker_groups=DockerGroups(groups_path, host.say),
-                    status=DaemonStatus(status_path, interval=interval, store=store))
-    # The peers' health: the plane's peers, probed from the daemon's thread (as root: ping -M do).
-    daemon.health = PeerHealth(lambda: ((daemon.plane or {}).get("vxlan_peers") or {}).get("peers"),
-                               lambda: (daemon.plane or {}).get("vxlan_link", {}).get("mtu"), CommandHost(),
-                               interval=seconds["--probe-interval"])
-    daemon.status.health_of = daemon.health.snapshot
-    daemon.status.data["probe_interval"] = seconds["--probe-interval"]
+                    status=DaemonStatus(status_path, interval=interval, store=store, health=health), health=health)
     if metrics_listen:
         from ansible_collections.mesos.overlay.plugins.module_utils._metrics import metrics_of
 

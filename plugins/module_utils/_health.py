@@ -39,15 +39,15 @@ def ping_argv(ping, address, size=None):
 
 
 class PeerHealth(object):
-    """Probes the peers ``peers_of()`` returns ([{name, vtep_ip}]) on ``host`` (a CommandHost);
-    ``mtu_of()`` is the VTEP's MTU (None: no full-size probe)."""
+    """Probes the peers of the plane ``plane_of()`` returns (the daemon's; None before it has
+    one) on ``host`` (a CommandHost), at the plane's VTEP MTU (none given: no full-size probe)."""
 
-    def __init__(self, peers_of, mtu_of, host, interval=PROBE_INTERVAL, clock=time.time):
-        self.peers_of = peers_of
-        self.mtu_of = mtu_of
+    def __init__(self, plane_of, host, interval=PROBE_INTERVAL, clock=time.time, monotonic=time.monotonic):
+        self.plane_of = plane_of
         self.host = host
         self.interval = interval
         self.clock = clock
+        self.monotonic = monotonic
         self.stopping = threading.Event()
         self.thread = None
         self.lock = threading.Lock()
@@ -62,7 +62,7 @@ class PeerHealth(object):
         up = rc == 0
         rtt = float(match.group(1)) / 1000.0 if up and match else None
         full_mtu = None
-        mtu = self.mtu_of()
+        mtu = ((self.plane_of() or {}).get("vxlan_link") or {}).get("mtu")
         if up and mtu:
             full_rc, _out, _err = self.host.run(ping_argv(self.ping, address, size=mtu - ICMP_OVERHEAD))
             full_mtu = full_rc == 0
@@ -77,7 +77,8 @@ class PeerHealth(object):
 
     def round(self):
         """Probe every peer once, spread over the interval; forget peers that are gone."""
-        peers = [(peer["name"], peer["vtep_ip"]) for peer in self.peers_of() or [] if peer.get("name")]
+        listed = ((self.plane_of() or {}).get("vxlan_peers") or {}).get("peers") or []
+        peers = [(peer["name"], peer["vtep_ip"]) for peer in listed if peer.get("name")]
         with self.lock:
             for name in set(self.results) - set(name for name, _address in peers):
                 del self.results[name]
@@ -85,10 +86,10 @@ class PeerHealth(object):
         for name, address in peers:
             if self.stopping.is_set():
                 return
-            started = time.monotonic()
+            started = self.monotonic()
             self.probe(name, address.split("/")[0])
             # A peer that does not answer costs its timeout: the round still takes the interval.
-            self.stopping.wait(max(0.0, spacing - (time.monotonic() - started)))
+            self.stopping.wait(max(0.0, spacing - (self.monotonic() - started)))
         if not peers:
             self.stopping.wait(self.interval)
 

@@ -42,13 +42,14 @@ STALE_PASS_FLOOR = 30.0
 class DaemonStatus(object):
     """The daemon's account of itself, written atomically to ``path`` after every change of it."""
 
-    def __init__(self, path=STATUS_PATH, interval=None, store=None, clock=time.time):
+    def __init__(self, path=STATUS_PATH, interval=None, store=None, health=None, clock=time.time):
         self.path = path
         self.clock = clock
-        # A callable returning the peers' health (_health.PeerHealth.snapshot), or None.
-        self.health_of = None
+        # The peers' prober (a _health.PeerHealth), or None: its results go in every write.
+        self.health = health
         self.data = {
             "pid": os.getpid(), "started": clock(), "interval": interval,
+            "probe_interval": None if health is None else health.interval,
             # {"kind": "files" | "zookeeper", "where": redacted URL or None, "up": bool or None,
             #  "last_read": epoch seconds or None}
             "store": store or {"kind": "files", "where": None, "up": None, "last_read": None},
@@ -81,8 +82,8 @@ class DaemonStatus(object):
 
     def write(self):
         """Atomically (a reader never sees half a file); a failure costs the status, never the plane."""
-        if self.health_of is not None:
-            self.data["peer_health"] = self.health_of()
+        if self.health is not None:
+            self.data["peer_health"] = self.health.snapshot()
         directory = os.path.dirname(self.path)
         try:
             os.makedirs(directory, mode=0o755, exist_ok=True)

@@ -39,14 +39,22 @@ PEERS = [{"name": "a2", "vtep_ip": "44.128.0.2"}, {"name": "a3", "vtep_ip": "44.
          {"name": "a4", "vtep_ip": "44.128.0.4"}]
 
 
+def plane(peers=None, mtu=1450):
+    """The parts of a plane the prober reads (PEERS unless ``peers``)."""
+    return {"vxlan_link": {"mtu": mtu}, "vxlan_peers": {"peers": PEERS if peers is None else peers}}
+
+
 def test_a_round_probes_each_peer_once_then_at_full_mtu_spread_over_the_interval():
     ping = RecordedPing(down=["44.128.0.3"], small=["44.128.0.4"])
-    health = _health.PeerHealth(lambda: PEERS, lambda: 1450, ping, interval=3.0, clock=lambda: 100.0)
+    # Each probe (echo and full MTU) takes 0.25 s on this clock.
+    ticks = iter([0.0, 0.25, 1.0, 1.25, 2.0, 2.25])
+    health = _health.PeerHealth(plane, ping, interval=3.0, clock=lambda: 100.0,
+                                monotonic=lambda: next(ticks))
     waits = []
     health.stopping.wait = lambda seconds: waits.append(seconds) or False
     health.round()
-    # One probe per second of the interval (less what the probe took).
-    assert len(waits) == 3 and all(0.9 < wait <= 1.0 for wait in waits)
+    # One probe per second of the interval, less what the probe took.
+    assert waits == [0.75, 0.75, 0.75]
     assert ping.calls[0] == ["/bin/ping", "-n", "-q", "-c", "1", "-W", "1", "44.128.0.2"]
     assert ping.calls[1] == ["/bin/ping", "-n", "-q", "-c", "1", "-W", "1", "-M", "do", "-s", "1422", "44.128.0.2"]
     results = health.snapshot()
@@ -60,7 +68,7 @@ def test_a_round_probes_each_peer_once_then_at_full_mtu_spread_over_the_interval
 
 def test_a_peer_gone_from_the_plane_is_forgotten():
     peers = list(PEERS)
-    health = _health.PeerHealth(lambda: peers, lambda: None, RecordedPing(), interval=0.0)
+    health = _health.PeerHealth(lambda: plane(peers, None), RecordedPing(), interval=0.0)
     health.round()
     del peers[0]
     health.round()
@@ -68,7 +76,7 @@ def test_a_peer_gone_from_the_plane_is_forgotten():
 
 
 def test_the_metrics_say_which_peer_is_down(tmp_path):
-    health = _health.PeerHealth(lambda: PEERS, lambda: 1450, RecordedPing(down=["44.128.0.3"]), interval=0.0)
+    health = _health.PeerHealth(plane, RecordedPing(down=["44.128.0.3"]), interval=0.0)
     health.round()
     metrics = _metrics.Metrics(lambda: None, CommandHost(check_mode=True), sysfs=str(tmp_path))
     metrics.follow_health(health)
@@ -83,4 +91,4 @@ def test_the_metrics_say_which_peer_is_down(tmp_path):
 def test_no_ping_no_probe_thread():
     host = RecordedPing()
     host.which = lambda name: None
-    assert _health.PeerHealth(lambda: PEERS, lambda: None, host).start() is False
+    assert _health.PeerHealth(lambda: None, host).start() is False

@@ -9,8 +9,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import socket
-import urllib.request
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -90,26 +88,37 @@ def test_a_plane_file_that_is_no_plane_sets_the_store_down(plane_file, tmp_path)
     assert not [key for key in got if key[0] == "mesos_overlay_peers"]
 
 
-def free_port():
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
+def exposition(metrics):
+    """What the library's HTTP server answers a scrape with (its WSGI app on the same registry)."""
+    from prometheus_client import make_wsgi_app
+
+    answer = {}
+    body = make_wsgi_app(metrics.registry)({"REQUEST_METHOD": "GET", "PATH_INFO": "/metrics", "QUERY_STRING": ""},
+                                           lambda status, headers: answer.update(status=status))
+    assert answer["status"].startswith("200")
+    return b"".join(body).decode()
 
 
-def test_served_over_http_on_the_address_given_and_a_port_in_use_named(plane_file, tmp_path):
+def test_served_on_the_address_given_and_a_port_in_use_named(plane_file, tmp_path, monkeypatch):
+    # The socket itself is the live scenario's (scrapes over the underlay, a port taken on a host).
+    import errno
+    import prometheus_client
+
     plane = plane_of(plane_file)
-    port = free_port()
-    listen = "127.0.0.1:%d" % port
-    kernel = RecordedKernel(plane)
-    _metrics.metrics_of(listen, lambda: plane, CommandHost(check_mode=True), iproute=kernel, sysfs=sysfs(tmp_path))
-    with urllib.request.urlopen("http://%s/metrics" % listen, timeout=5) as answer:
-        got = samples(answer.read().decode())
-    assert got[("mesos_overlay_peers", (("state", "programmed"),))] == 2
+    served = []
+    monkeypatch.setattr(prometheus_client, "start_http_server",
+                        lambda port, addr, registry: served.append((addr, port, registry)))
+    metrics = _metrics.metrics_of("192.0.2.1:9732", lambda: plane, CommandHost(check_mode=True),
+                                  iproute=RecordedKernel(plane), sysfs=sysfs(tmp_path))
+    assert served == [("192.0.2.1", 9732, metrics.registry)]
+    assert samples(exposition(metrics))[("mesos_overlay_peers", (("state", "programmed"),))] == 2
+
+    def in_use(port, addr, registry):
+        raise OSError(errno.EADDRINUSE, "Address already in use")
+    monkeypatch.setattr(prometheus_client, "start_http_server", in_use)
     with pytest.raises(OSError) as error:
-        _metrics.metrics_of(listen, lambda: plane, CommandHost(check_mode=True))
-    assert ("--metrics %s: cannot listen there" % listen) in str(error.value)
+        _metrics.metrics_of("192.0.2.1:9732", lambda: plane, CommandHost(check_mode=True))
+    assert error.value.strerror == "--metrics 192.0.2.1:9732: cannot listen there (Address already in use)"
 
 
 def test_no_setting_no_metrics():
