@@ -341,6 +341,13 @@ class DataPlane:
     the single modules report.
     """
 
+    # The dataplane module's options.
+    ARGUMENT_SPEC = dict(
+        dataplane=dict(type="dict", required=True),
+        peers=dict(type="list", elements="dict", default=[], options=PEER_OPTIONS),
+        path=dict(type="path", default=PLANE_PATH),
+    )
+
     def __init__(self, params, host):
         self.params = params
         self.host = host

@@ -60,6 +60,21 @@ def _read(path):
 class Files:
     """What the files module runs: ``module.params['files']`` made so, or planned in check mode."""
 
+    # The files module's options.
+    ARGUMENT_SPEC = dict(
+        files=dict(type="list", elements="dict", default=[], options=dict(
+            path=dict(type="path", required=True),
+            content=dict(type="str"),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            mode=dict(type="str", default="0644"),
+            owner=dict(type="str", default="root"),
+            group=dict(type="str", default="root"),
+            only_if_exists=dict(type="path"),
+        )),
+        read=dict(type="list", elements="path", default=[]),
+        directory_mode=dict(type="str", default="0755"),
+    )
+
     def __init__(self, params, host):
         self.host = host
         self.params = params

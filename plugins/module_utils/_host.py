@@ -83,12 +83,18 @@ class ModuleHost(Host):
         self.module.warn(text)
 
 
-def run_module(module, step):
-    """Run ``step(module.params, ModuleHost(module))`` and end the module with its result.
+def run_module(step):
+    """A module made of ``step``: its options are ``step.ARGUMENT_SPEC`` (every step plans before
+    it applies, so every module supports check mode); runs ``step(module.params,
+    ModuleHost(module))`` and ends the module with its result.
 
     What the step raises (ParameterError for bad parameters, HostError for a host that refused)
     fails the task with the message and whatever the HostError carries; the one way modules end.
     """
+    # Imported here: the boot command and the daemon use this file on hosts without Ansible.
+    from ansible.module_utils.basic import AnsibleModule
+
+    module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, supports_check_mode=True)
     try:
         result = step(module.params, ModuleHost(module)).run()
     except (ParameterError, HostError) as exc:

@@ -202,6 +202,22 @@ class FirewallChain:
 class FirewallChainModule:
     """Reads each family's table, plans, then applies one restore transaction per family."""
 
+    # The firewall_chain module's options.
+    ARGUMENT_SPEC = dict(
+        name=dict(type="str", required=True),
+        table=dict(type="str", choices=["filter", "nat", "mangle", "raw"], default="filter"),
+        rules=dict(type="list", elements="str"),
+        rules6=dict(type="list", elements="str"),
+        jumps=dict(type="list", elements="dict", default=[], options=dict(
+            chain=dict(type="str", required=True),
+            match=dict(type="str", default=""),
+            first=dict(type="bool", default=True),
+            create=dict(type="bool", default=False),
+        )),
+        purge_comment=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+
     def __init__(self, params, host):
         self.host = host
         self.chain = FirewallChain(params["name"], params["table"], params["rules"], params["rules6"],

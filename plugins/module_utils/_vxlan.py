@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan, argv_text
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import PEER_OPTIONS, VTEP_NAME, VTEP_VNI, VXLAN_PORT
 from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError
 from ansible_collections.mesos.overlay.plugins.module_utils._iproute import (
     ROUTE_PROTOCOL, WRITE, IPRoute, normalize_mac, parse_address, parse_interface, parse_network)
@@ -33,6 +34,21 @@ class _DeviceStep(object):
 
 class VxlanLink(_DeviceStep):
     """Reads the device, plans what differs from the options, then applies the plan."""
+
+    # The vxlan_link module's options.
+    ARGUMENT_SPEC = dict(
+        name=dict(type="str", default=VTEP_NAME),
+        vni=dict(type="int", default=VTEP_VNI),
+        port=dict(type="int", default=VXLAN_PORT),
+        mac=dict(type="str"),
+        mtu=dict(type="int"),
+        addresses=dict(type="list", elements="str", default=[]),
+        local=dict(type="str"),
+        dev=dict(type="str"),
+        learning=dict(type="bool", default=False),
+        gbp=dict(type="bool", default=False),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
 
     def __init__(self, params, host, iproute=None):
         super(VxlanLink, self).__init__(params, host, iproute)
@@ -221,6 +237,13 @@ def _bare_address(option, value, version):
 
 class VxlanPeers(_DeviceStep):
     """Reads the device's neighbour, forwarding and owned route entries, plans, then applies."""
+
+    # The vxlan_peers module's options.
+    ARGUMENT_SPEC = dict(
+        device=dict(type="str", default=VTEP_NAME),
+        peers=dict(type="list", elements="dict", default=[], options=PEER_OPTIONS),
+        purge=dict(type="bool", default=True),
+    )
 
     def __init__(self, params, host, iproute=None):
         super(VxlanPeers, self).__init__(params, host, iproute)

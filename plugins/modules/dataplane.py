@@ -114,22 +114,12 @@ group_policy:
   version_added: 4.1.0
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import PEER_OPTIONS, PLANE_PATH, DataPlane
 from ansible_collections.mesos.overlay.plugins.module_utils._host import run_module
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import DataPlane
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            dataplane=dict(type="dict", required=True),
-            peers=dict(type="list", elements="dict", default=[], options=PEER_OPTIONS),
-            path=dict(type="path", default=PLANE_PATH),
-        ),
-        supports_check_mode=True,
-    )
-    run_module(module, DataPlane)
+    run_module(DataPlane)
 
 
 if __name__ == "__main__":

@@ -122,30 +122,12 @@ skipped_paths:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mesos.overlay.plugins.module_utils._host import run_module
 from ansible_collections.mesos.overlay.plugins.module_utils._files import Files
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            files=dict(type="list", elements="dict", default=[], options=dict(
-                path=dict(type="path", required=True),
-                content=dict(type="str"),
-                state=dict(type="str", choices=["present", "absent"], default="present"),
-                mode=dict(type="str", default="0644"),
-                owner=dict(type="str", default="root"),
-                group=dict(type="str", default="root"),
-                only_if_exists=dict(type="path"),
-            )),
-            read=dict(type="list", elements="path", default=[]),
-            directory_mode=dict(type="str", default="0755"),
-        ),
-        supports_check_mode=True,
-    )
-    run_module(module, Files)
+    run_module(Files)
 
 
 if __name__ == "__main__":

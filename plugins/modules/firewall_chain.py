@@ -129,31 +129,12 @@ scripts:
   sample: {ipv4: "*filter\n:MESOS-OVERLAY-VXLAN - [0:0]\n-A MESOS-OVERLAY-VXLAN -j DROP\nCOMMIT\n"}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mesos.overlay.plugins.module_utils._host import run_module
 from ansible_collections.mesos.overlay.plugins.module_utils._iptables import FirewallChainModule
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            table=dict(type="str", choices=["filter", "nat", "mangle", "raw"], default="filter"),
-            rules=dict(type="list", elements="str"),
-            rules6=dict(type="list", elements="str"),
-            jumps=dict(type="list", elements="dict", default=[], options=dict(
-                chain=dict(type="str", required=True),
-                match=dict(type="str", default=""),
-                first=dict(type="bool", default=True),
-                create=dict(type="bool", default=False),
-            )),
-            purge_comment=dict(type="str"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-        ),
-        supports_check_mode=True,
-    )
-    run_module(module, FirewallChainModule)
+    run_module(FirewallChainModule)
 
 
 if __name__ == "__main__":

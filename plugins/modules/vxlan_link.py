@@ -145,30 +145,12 @@ commands:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mesos.overlay.plugins.module_utils._host import run_module
 from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanLink
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type="str", default="vtep1024"),
-            vni=dict(type="int", default=1024),
-            port=dict(type="int", default=64000),
-            mac=dict(type="str"),
-            mtu=dict(type="int"),
-            addresses=dict(type="list", elements="str", default=[]),
-            local=dict(type="str"),
-            dev=dict(type="str"),
-            learning=dict(type="bool", default=False),
-            gbp=dict(type="bool", default=False),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-        ),
-        supports_check_mode=True,
-    )
-    run_module(module, VxlanLink)
+    run_module(VxlanLink)
 
 
 if __name__ == "__main__":

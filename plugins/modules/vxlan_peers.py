@@ -86,23 +86,12 @@ commands:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import PEER_OPTIONS
 from ansible_collections.mesos.overlay.plugins.module_utils._host import run_module
 from ansible_collections.mesos.overlay.plugins.module_utils._vxlan import VxlanPeers
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            device=dict(type="str", default="vtep1024"),
-            peers=dict(type="list", elements="dict", default=[], options=PEER_OPTIONS),
-            purge=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
-    run_module(module, VxlanPeers)
+    run_module(VxlanPeers)
 
 
 if __name__ == "__main__":

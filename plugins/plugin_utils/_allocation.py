@@ -172,10 +172,9 @@ def _allocate(config, members, state, release):
                 holder.slices[key] = pool.take_lowest()
 
     records, entries = {}, {}
-    derive = Entries(network)
+    allocated = Entries(network).allocator(pools)
     for name in sorted(holders):
-        holder = holders[name]
-        records[name], entries[name] = derive.allocated(holder, pools)
+        records[name], entries[name] = allocated(holders[name])
     return {
         "network": network.as_dict(),
         "members": entries,

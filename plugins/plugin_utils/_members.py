@@ -55,31 +55,52 @@ class Entries(object):
                 families.append((key, 1 << (bits - 1 - prefix), "/%d" % prefix, "/%d" % (prefix + 1), form))
             self.overlays.append((name, overlay["enabled"], mesos_bridge(name), docker_bridge(name), families))
 
-    def allocated(self, holder, pools):
-        """A holder's record (what is saved in the state, format 2: nothing that can be derived)
-        and its entry, from the integers the pools hand out (nothing is parsed)."""
-        slices = holder.slices
-        is_agent = holder.role == "agent"
-        held, overlays = {}, {}
+    def allocator(self, pools):
+        """``allocated(holder)``: a holder's record (what is saved in the state, format 2: nothing
+        that can be derived) and its entry, from the integers ``pools`` handed out (nothing is
+        parsed). What depends on the pools but not on the holder is looked up here, once a run."""
+        plan = []
         for name, enabled, mesos_name, docker_name, families in self.overlays:
-            cuts = [None, None]
-            for family in (0, 1):
-                key = families[family][0]
-                index = slices.get(key)
-                if index is not None:
-                    pool = pools[key]
-                    start = pool.base + index * pool.step
-                    cuts[family] = self._cut(families[family], start, pool.format(start))
-            if cuts[0] is None and cuts[1] is None:
-                continue
-            held[name], overlays[name] = self._slot(cuts, enabled, is_agent, mesos_name, docker_name)
-        vtep = pools["vtep"].address(holder.vtep)
-        vtep6 = None
-        if holder.vtep6 is not None:
-            vtep6 = format_ipv6(pools["vtep6"].address(holder.vtep6)) + self.vtep_suffix6
-        record = {"ip": holder.ip, "role": holder.role, "vtep_ip": format_ipv4(vtep) + self.vtep_suffix,
-                  "vtep_ip6": vtep6, "overlays": held}
-        return record, self._entry(record, vtep, overlays)
+            cutters = []
+            for key, half, slice_suffix, half_suffix, form in families:
+                pool = pools.get(key)
+                cutters.append(None if pool is None or half is None else
+                               (key, pool.base, pool.step, half, slice_suffix, half_suffix, form))
+            plan.append((name, enabled, mesos_name, docker_name, cutters[0], cutters[1]))
+        vtep_pool, vtep6_pool = pools["vtep"], pools.get("vtep6")
+        vtep_suffix, vtep_suffix6, slot = self.vtep_suffix, self.vtep_suffix6, self._slot
+        nothing = (None, None, None)
+
+        def cut(cutter, slices):
+            # (slice, Mesos half, Docker half) as 'address/len' strings, or None when not held.
+            if cutter is None:
+                return None
+            index = slices.get(cutter[0])
+            if index is None:
+                return None
+            start = cutter[1] + index * cutter[2]
+            address = cutter[6](start)
+            return address + cutter[4], address + cutter[5], cutter[6](start + cutter[3]) + cutter[5]
+
+        def allocated(holder):
+            slices = holder.slices
+            is_agent = holder.role == "agent"
+            held, overlays = {}, {}
+            for name, enabled, mesos_name, docker_name, cutter4, cutter6 in plan:
+                four, six = cut(cutter4, slices), cut(cutter6, slices)
+                if four is None and six is None:
+                    continue
+                held[name], overlays[name] = slot(four or nothing, six or nothing, enabled, is_agent,
+                                                  mesos_name, docker_name)
+            vtep = vtep_pool.base + holder.vtep * vtep_pool.step
+            vtep6 = None
+            if holder.vtep6 is not None:
+                vtep6 = format_ipv6(vtep6_pool.base + holder.vtep6 * vtep6_pool.step) + vtep_suffix6
+            record = {"ip": holder.ip, "role": holder.role, "vtep_ip": format_ipv4(vtep) + vtep_suffix,
+                      "vtep_ip6": vtep6, "overlays": held}
+            return record, self._entry(record, vtep, overlays)
+
+        return allocated
 
     @staticmethod
     def _cut(family, start, address):
@@ -98,10 +119,9 @@ class Entries(object):
         return self._cut(family, parse_cidr(cidr)[1], cidr[:-len(family[2])])
 
     @staticmethod
-    def _slot(cuts, enabled, is_agent, mesos_name, docker_name):
-        """A member's record and entry of one overlay, from its two families' cuts (or None)."""
-        four = cuts[0] or (None, None, None)
-        six = cuts[1] or (None, None, None)
+    def _slot(four, six, enabled, is_agent, mesos_name, docker_name):
+        """A member's record and entry of one overlay, from its two families' cuts (each
+        (slice, Mesos half, Docker half), all None where the family is not held)."""
         held = {"subnet": four[0], "subnet6": six[0]}
         if not is_agent:
             return held, dict(held, enabled=enabled, mesos_bridge=None, docker_bridge=None)
@@ -131,7 +151,8 @@ class Entries(object):
                 continue
             cuts = [self._cut_text(slot.get("subnet"), families[0]), self._cut_text(slot.get("subnet6"), families[1])]
             if is_agent:
-                overlays[name] = self._slot(cuts, enabled, is_agent, mesos_name, docker_name)[1]
+                overlays[name] = self._slot(cuts[0] or (None, None, None), cuts[1] or (None, None, None), enabled,
+                                            is_agent, mesos_name, docker_name)[1]
             else:
                 # A master's record may hold a family the agents' halves are not made from.
                 overlays[name] = {"subnet": slot.get("subnet"), "subnet6": slot.get("subnet6"), "enabled": enabled,
