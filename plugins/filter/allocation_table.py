@@ -13,8 +13,11 @@ short_description: The overlay allocation as a text table
 version_added: 1.0.0
 author: mesos.overlay contributors (@mesos-overlay)
 description:
-  - One line per host (masters first) with its role, underlay address, VTEP IPv4, IPv6 and MAC,
-    and per overlay its slice, Mesos half and Docker half.
+  - Two tables that fit a terminal of 120 columns, masters first. The members, with one line per host with its role,
+    underlay address, VTEP IPv4, IPv6 and MAC. The overlays, with one line per host and overlay with its slice,
+    Mesos half and Docker half, the IPv6 ones on a line of their own below; C((off)) marks a disabled overlay.
+  - Before 5.0.0 this was one line per host with every overlay beside it (over 200 columns for two dual-stack
+    overlays).
 extends_documentation_fragment:
   - mesos.overlay.allocation
 """

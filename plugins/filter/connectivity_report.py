@@ -20,9 +20,13 @@ description:
     a pair of O(expected) hosts with no probe, and an empty matrix.
 options:
   _input:
-    description: The probes, each C({from, to, kind, target, ok}), kind C(vtep), C(vtep6), C(mtu) or C(docker <overlay>).
-    type: list
-    elements: dict
+    description:
+      - Per host, what M(mesos.overlay.probes) returned as its RV(mesos.overlay.probes#module:probes) (each with
+        C(to), C(kind), C(target), C(ok) and C(source)); a host with null probed nothing.
+      - Or the probes already as a list, each C({from, to, kind, target, ok}).
+      - Kinds are C(vtep), C(vtep6), C(mtu), C(mtu+1) or C(docker <overlay>). Another shape is refused, naming the
+        host and the item (before 5.0.0 this took the registered results of a loop of ping commands).
+    type: raw
     required: true
   allocation:
     description: The allocation (to tell which peer entries concern which host).
@@ -47,7 +51,9 @@ options:
 EXAMPLES = r"""
 - name: Report
   ansible.builtin.set_fact:
-    report: "{{ probes | mesos.overlay.connectivity_report(mesos_overlay_allocation, drift=drift, mtu=1450) }}"
+    report: >-
+      {{ dict(ansible_play_hosts | zip(ansible_play_hosts | map('extract', hostvars, ['probed', 'probes'])))
+         | mesos.overlay.connectivity_report(mesos_overlay_allocation, drift=drift, mtu=1450) }}
 """
 
 RETURN = r"""
@@ -56,8 +62,15 @@ _value:
   type: dict
   contains:
     matrix:
-      description: The matrix as text, C(ok) or C(FAIL <kinds>) per pair.
+      description: The matrix as text, per pair C(ok), C(FAIL <failed>/<probes>) or C(-) (not probed).
       type: str
+    summary:
+      description:
+        - What to show a person, failures first, in this order, a line counting the hosts, the probes and those
+          the host daemons' peer health answered, with the number of broken lines, then each broken line, then
+          the matrix.
+      type: str
+      version_added: 5.0.0
     broken:
       description:
         - One line per broken pair, with the probes that failed and the likely cause, per pair that was not probed,

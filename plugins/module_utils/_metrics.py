@@ -24,7 +24,9 @@ import ipaddress
 import os
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import options
 from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError
+from ansible_collections.mesos.overlay.plugins.module_utils._nftables import policy_packets
 
 # The port the vtep role serves the metrics on by default (mesos_overlay_metrics_listen).
 METRICS_PORT = 9732
@@ -59,7 +61,8 @@ def parse_listen(value, field="--metrics"):
 
 
 class _KernelCollector(object):
-    """What the kernel holds, read at each scrape: the peers by state and the VTEP's counters."""
+    """What the kernel holds, read at each scrape: the peers by state, the VTEP's counters and
+    the group policy's verdicts."""
 
     def __init__(self, plane_of, host, iproute=None, sysfs=SYSFS_NET):
         self.plane_of = plane_of
@@ -98,6 +101,20 @@ class _KernelCollector(object):
                                          labels=["device"])
             family.add_metric([device], number)
             yield family
+        policy = plane.get("group_policy")
+        if policy:
+            yield self._policy_packets(options("group_policy", policy))
+
+    def _policy_packets(self, policy):
+        from prometheus_client.core import CounterMetricFamily  # pylint: disable=import-error
+
+        family = CounterMetricFamily("mesos_overlay_policy_packets", "The packets to this host's containers that "
+                                     "the group policy of an overlay judged, by verdict (allow, deny), from the "
+                                     "nftables counters of the overlay's chain.", labels=["overlay", "verdict"])
+        for overlay, counted in sorted(policy_packets(self.host, policy).items()):
+            for verdict in ("allow", "deny"):
+                family.add_metric([overlay, verdict], counted[verdict])
+        return family
 
 
 class _HealthCollector(object):

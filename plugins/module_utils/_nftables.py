@@ -20,6 +20,7 @@ __metaclass__ = type
 import ipaddress
 import json
 import os
+import re
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
@@ -64,14 +65,15 @@ def policy_chains(params):
                         % (vtep, family, subnet, family, space, chain) for space in params["hosts%d" % version]]
         rules = []
         for rule in overlay["rules"]:
-            word = "accept" if rule["action"] == "allow" else "drop"
+            # Every verdict counts its packets: mesos_overlay_policy_packets_total{overlay, verdict}.
+            word = "counter accept" if rule["action"] == "allow" else "counter drop"
             for direction, sender, receiver in (("original", rule["from"], rule["to"]),
                                                 ("reply", rule["to"], rule["from"])):
                 for family, version in FAMILIES:
                     rules.append("ct direction %s meta mark & 0x%08x == %s %s daddr @%s %s"
                                  % (direction, GROUP_MARK_MASK, group_mark(sender), family,
                                     group_set(receiver, version), word))
-        rules.append("accept" if overlay["default"] == "allow" else "drop")
+        rules.append("counter accept" if overlay["default"] == "allow" else "counter drop")
         judging.append({"name": chain, "hook": None, "rules": rules})
     return [{"name": "prerouting", "hook": PREROUTING_HOOK, "rules": marking},
             {"name": "forward", "hook": FORWARD_HOOK, "rules": forward}] + judging
@@ -101,9 +103,26 @@ def by_version(addresses):
     return result
 
 
+# A counter as ``nft list`` prints it: its values are the kernel's, not part of the rule.
+COUNTER = re.compile(r"\bcounter packets ([0-9]+) bytes ([0-9]+)")
+VERDICTS = {"accept": "allow", "drop": "deny"}
+
+
+def _counted(rule, counted):
+    """``rule`` without its counter's values; adds the packets it counted to ``counted`` by its verdict."""
+    match = COUNTER.search(rule)
+    if match is None:
+        return rule
+    verdict = VERDICTS.get(rule.rsplit(" ", 1)[-1])
+    if verdict is not None:
+        counted[verdict] += int(match.group(1))
+    return COUNTER.sub("counter", rule)
+
+
 def parse_listing(text):
-    """``nft list table`` text as ``{"chains": {name: {"hook": line or None, "rules": [...]}},
-    "sets": {name: [elements]}}``."""
+    """``nft list table`` text as ``{"chains": {name: {"hook": line or None, "rules": [...],
+    "counted": {"allow": packets, "deny": packets}}}, "sets": {name: [elements]}}``; the rules
+    as written (a counter without its values), what their counters hold apart."""
     chains, sets = {}, {}
     lines = [line.strip() for line in text.splitlines()]
     position = 0
@@ -112,14 +131,14 @@ def parse_listing(text):
         position += 1
         if line.startswith("chain ") and line.endswith("{"):
             name = line[len("chain "):-1].strip()
-            chain = {"hook": None, "rules": []}
+            chain = {"hook": None, "rules": [], "counted": {"allow": 0, "deny": 0}}
             while position < len(lines) and lines[position] != "}":
                 body = lines[position]
                 position += 1
                 if body.startswith("type ") and chain["hook"] is None and not chain["rules"]:
                     chain["hook"] = body
                 elif body:
-                    chain["rules"].append(body)
+                    chain["rules"].append(_counted(body, chain["counted"]))
             chains[name] = chain
         elif line.startswith("set ") and line.endswith("{"):
             name = line[len("set "):-1].strip()
@@ -161,6 +180,23 @@ def read_members(directory, warn=None):
         for address in addresses:
             members.setdefault(group_set(number, address.version), set()).add(str(address))
     return {key: sorted(value, key=ipaddress.ip_address) for key, value in members.items()}
+
+
+def policy_packets(host, policy):
+    """{overlay: {"allow": packets, "deny": packets}} that each policed overlay's chain judged,
+    read from the kernel's counters now (``policy``: the plane's ``group_policy``); {} without a
+    table or without nft."""
+    if (policy or {}).get("state") != "present":
+        return {}
+    nft = host.which("nft")
+    if nft is None:
+        return {}
+    rc, out, _err = host.run([nft, "list", "table", "inet", policy["table"]], env={"LC_ALL": "C"})
+    if rc != 0:
+        return {}
+    chains = parse_listing(out)["chains"]
+    return dict((overlay["name"], dict(chains[policy_chain(overlay["name"])]["counted"]))
+                for overlay in policy.get("overlays") or [] if policy_chain(overlay["name"]) in chains)
 
 
 class GroupPolicy:

@@ -23,35 +23,33 @@ def _table(header, rows):
 
 
 def allocation_table(allocation):
-    """host, role, underlay IP, VTEP IP/IPv6/MAC, and per overlay its slice and halves."""
+    """Two tables for a terminal (120 columns for a dual-stack cluster): the members (host,
+    role, underlay IP, VTEP IP, IPv6 and MAC), then one row per host and overlay (its slice and
+    the Mesos and Docker halves; the IPv6 ones on a row of their own below)."""
     allocation = as_allocation(allocation)
-    agents = allocation["members"]
+    members = allocation["members"]
     overlays = [o["name"] for o in (allocation.get("network") or {}).get("overlays", [])]
-    header = ["host", "role", "underlay", "vtep", "vtep6", "mac"]
-    for name in overlays:
-        header += ["%s slice" % name, "%s mesos" % name, "%s docker" % name]
-    rows = []
-    order = sorted(agents, key=lambda n: (agents[n].get("role") != "master", n))
+    order = sorted(members, key=lambda n: (members[n].get("role") != "master", n))
+    member_rows, overlay_rows = [], []
     for host in order:
-        entry = agents[host]
+        entry = members[host]
         vtep = entry.get("vtep") or {}
-        row = [host, entry.get("role"), entry.get("ip"), vtep.get("ip"), vtep.get("ip6") or "-", vtep.get("mac")]
+        member_rows.append([host, entry.get("role"), entry.get("ip"), vtep.get("ip"), vtep.get("ip6") or "-",
+                            vtep.get("mac")])
         for name in overlays:
             slot = (entry.get("overlays") or {}).get(name)
             if not slot:
-                row += ["-", "-", "-"]
                 continue
-            suffix = "" if slot.get("enabled", True) else " (off)"
+            off = "" if slot.get("enabled", True) else " (off)"
+            mesos, docker = slot.get("mesos_bridge") or {}, slot.get("docker_bridge") or {}
             # Either family may be missing (IPv4-only and IPv6-only overlays).
-            subnet = " ".join(s for s in (slot.get("subnet"), slot.get("subnet6")) if s) + suffix
-
-            def half(bridge):
-                if not bridge:
-                    return "-"
-                return " ".join(s for s in (bridge.get("ip"), bridge.get("ip6")) if s)
-            row += [subnet, half(slot.get("mesos_bridge")), half(slot.get("docker_bridge"))]
-        rows.append(row)
-    return _table(header, rows)
+            families = [(slot.get(subnet), mesos.get(ip), docker.get(ip))
+                        for subnet, ip in (("subnet", "ip"), ("subnet6", "ip6")) if slot.get(subnet)]
+            for position, (subnet, mesos_half, docker_half) in enumerate(families):
+                overlay_rows.append([host if position == 0 else "", name + off if position == 0 else "",
+                                     subnet, mesos_half or "-", docker_half or "-"])
+    return "\n".join([_table(["host", "role", "underlay", "vtep", "vtep6", "mac"], member_rows), "",
+                      _table(["host", "overlay", "slice", "mesos half", "docker half"], overlay_rows)])
 
 
 def _mentions(changes, allocation, host):
@@ -91,7 +89,7 @@ def connectivity_report(probes, allocation, drift=None, mtu=None, expected=None)
     """The matrix of probes between hosts and the broken pairs with their likely cause.
 
     ``probes``: [{"from", "to", "kind", "target", "ok"}], kind "vtep", "vtep6", "mtu", "mtu+1" or
-    "docker <overlay>"; or {host: registered results of probe_plan's commands}. ``drift``: {host: {area:
+    "docker <overlay>"; or {host: the probes module's ``probes``}. ``drift``: {host: {area:
     [...]}} from the roles run in check mode (``changes_of``): the ``changes`` of vxlan_link ("vtep")
     and vxlan_peers ("peers"), and lines for every other area. ``expected``: the hosts that must
     all have probed each other (a pair with no probe is broken; so is an empty matrix).
@@ -114,8 +112,9 @@ def connectivity_report(probes, allocation, drift=None, mtu=None, expected=None)
                 row.append(".")
                 continue
             results = by_pair.get((source, target), [])
-            failed = sorted(p["kind"] for p in results if not p["ok"])
-            row.append("ok" if results and not failed else ("FAIL " + ",".join(failed) if failed else "-"))
+            failed = sum(1 for p in results if not p["ok"])
+            # A cell stays short (the matrix fits a terminal): which probes failed, and why, is in the lines above it.
+            row.append("ok" if results and not failed else ("FAIL %d/%d" % (failed, len(results)) if failed else "-"))
         rows.append(row)
     matrix = _table(["from \\ to"] + hosts, rows)
 
@@ -160,7 +159,15 @@ def connectivity_report(probes, allocation, drift=None, mtu=None, expected=None)
                  + ["peers %s" % line for line in _describe(drift[host].get("peers"))] + _other_drift(drift[host]))
         if lines:
             broken.append("%s differs from the allocation: %s" % (host, "; ".join(lines)))
-    return {"matrix": matrix, "broken": broken}
+    from_daemon = sum(1 for p in probes if p.get("source") == "daemon")
+    counted = "%d hosts, %d probes (%d answered by the host daemons' peer health)" % (
+        len(hosts), len(probes), from_daemon)
+    if broken:
+        head = ["%s: %d broken" % (counted, len(broken))] + ["  " + line for line in broken]
+    else:
+        head = ["%s: every pair connected, every host as allocated" % counted]
+    # Failures first: what is wrong is read before the matrix that shows where.
+    return {"matrix": matrix, "broken": broken, "summary": "\n".join(head + ["", matrix])}
 
 
 def probe_plan(allocation, host, vtep_mtu=1450, others=None):
@@ -184,11 +191,11 @@ def probe_plan(allocation, host, vtep_mtu=1450, others=None):
 
         def ping(kind, target, *extra, **kw):
             plan.append({"to": name, "kind": kind, "target": target, "expect_ok": kw.get("expect_ok", True),
-                         "argv": ["ping", "-c", "1", "-W", "2"] + list(extra) + [target]})
+                         "mtu": kw.get("mtu"), "argv": ["ping", "-c", "1", "-W", "2"] + list(extra) + [target]})
         ping("vtep", vtep)
         if entry["vtep"].get("ip6"):
             ping("vtep6", entry["vtep"]["ip6"].split("/")[0])
-        ping("mtu", vtep, "-M", "do", "-s", str(payload))
+        ping("mtu", vtep, "-M", "do", "-s", str(payload), mtu=int(vtep_mtu))
         ping("mtu+1", vtep, "-M", "do", "-s", str(payload + 1), expect_ok=False)
         for overlay in sorted(entry.get("overlays") or {}):
             bridge = entry["overlays"][overlay].get("docker_bridge")
@@ -203,16 +210,22 @@ def probe_plan(allocation, host, vtep_mtu=1450, others=None):
 
 
 def probes_from_results(results_by_host):
-    """{host: registered loop results of probe_plan's commands} -> connectivity_report's probes."""
+    """{host: the probes module's ``probes`` (each with ``ok``)} -> connectivity_report's probes;
+    refuses another shape, naming the host and the item."""
     probes = []
     for host in sorted(results_by_host or {}):
-        for result in results_by_host[host] or []:
-            item = result.get("item") or {}
-            if "rc" not in result:
-                continue
-            passed = result["rc"] == 0
-            probes.append({"from": host, "to": item.get("to"), "kind": item.get("kind"), "target": item.get("target"),
-                           "ok": passed == item.get("expect_ok", True)})
+        results = results_by_host[host]
+        if results is None:
+            continue  # an unreachable host ran nothing: its pairs show as not probed
+        if not isinstance(results, list):
+            raise AllocationError("probes[%s]: %r is not the probes module's list of probes" % (host, results))
+        for position, result in enumerate(results):
+            if not isinstance(result, dict) or "ok" not in result or "to" not in result:
+                raise AllocationError("probes[%s][%d]: %r is not a result of the probes module (to, kind, target, ok)"
+                                      % (host, position, result))
+            probes.append({"from": host, "to": result["to"], "kind": result.get("kind"),
+                           "target": result.get("target"), "ok": bool(result["ok"]),
+                           "source": result.get("source")})
     return probes
 
 

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -20,6 +21,7 @@ from ansible_collections.mesos.overlay.tests.unit.plugins.module_utils import te
 from ansible_collections.mesos.overlay.tests.unit.plugins.module_utils.test_status import (
     Lines, RecordedKernel, changes, plane_of)
 
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "iproute")
 # The same plane as the status tests'.
 plane_file = test_status.plane_file
 
@@ -145,3 +147,37 @@ def test_the_daemon_runs_on_without_metrics_when_they_cannot_be_served(plane_fil
     assert started["problems"]["metrics"].startswith("--metrics: '192.0.2.1:99999' is not ADDRESS:PORT")
     assert "problem: --metrics: '192.0.2.1:99999' is not ADDRESS:PORT" in out.lines[-1]
     assert json.load(open(str(tmp_path / "status.json")))["problems"]["metrics"].endswith("reconciling without metrics")
+
+
+class NftHost(CommandHost):
+    """A host whose nft lists the recorded demo table with its counters (record.sh)."""
+
+    def __init__(self):
+        CommandHost.__init__(self, check_mode=True)
+        self.ran = []
+
+    def which(self, name):
+        return "/usr/sbin/" + name
+
+    def run(self, argv, data=None, env=None):
+        self.ran.append(argv)
+        with open(os.path.join(FIXTURES, "nft-demo-counted.txt")) as handle:
+            return 0, handle.read(), ""
+
+
+def test_the_group_policy_s_verdicts_per_overlay_from_the_nftables_counters(plane_file, tmp_path):
+    plane = dict(plane_of(plane_file), group_policy={
+        "state": "present", "table": "mesos_overlay", "groups": [100, 200],
+        "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "subnet6": None, "default": "deny", "rules": []}]})
+    host = NftHost()
+    counters = sysfs(tmp_path)
+    metrics = _metrics.Metrics(lambda: plane, host, iproute=RecordedKernel(plane), sysfs=counters)
+    got = samples(metrics.text())
+    assert got[("mesos_overlay_policy_packets_total", (("overlay", "dcos"), ("verdict", "allow")))] == 56
+    assert got[("mesos_overlay_policy_packets_total", (("overlay", "dcos"), ("verdict", "deny")))] == 3
+    assert host.ran == [["/usr/sbin/nft", "list", "table", "inet", "mesos_overlay"]]
+    # Without a policy there is no nft to ask and no sample.
+    host.ran = []
+    plain = _metrics.Metrics(lambda: plane_of(plane_file), host, iproute=RecordedKernel(plane), sysfs=counters)
+    assert not [key for key in samples(plain.text()) if key[0].startswith("mesos_overlay_policy")]
+    assert host.ran == []

@@ -14,7 +14,8 @@ import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import options as step_options
-from ansible_collections.mesos.overlay.plugins.module_utils._nftables import GroupPolicy, parse_listing, read_members
+from ansible_collections.mesos.overlay.plugins.module_utils._nftables import (
+    GroupPolicy, parse_listing, policy_packets, read_members)
 from ansible_collections.mesos.overlay.plugins.plugin_utils import _allocation, _policy, _render, _view
 
 from .fakes import FakeModule, recorded
@@ -62,7 +63,27 @@ def test_the_recorded_listing_reads_as_chains_and_sets():
     table = parse_listing(recorded("nft-demo.txt"))
     assert table["sets"]["g100_4"] == ["9.0.1.2", "9.0.1.3"] and table["sets"]["g200_4"] == []
     assert table["chains"]["prerouting"]["hook"] == "type filter hook prerouting priority mangle; policy accept;"
-    assert table["chains"]["to_dcos"]["hook"] is None and table["chains"]["to_dcos"]["rules"][-1] == "drop"
+    assert table["chains"]["to_dcos"]["hook"] is None and table["chains"]["to_dcos"]["rules"][-1] == "counter drop"
+
+
+def test_the_counters_are_read_apart_from_the_rules():
+    """A rule compares equal whatever its counter holds; what the counters hold is summed by verdict."""
+    counted = parse_listing(recorded("nft-demo-counted.txt"))["chains"]
+    plain = parse_listing(recorded("nft-demo.txt"))["chains"]
+    assert counted["to_dcos"]["rules"] == plain["to_dcos"]["rules"]
+    assert counted["to_dcos"]["counted"] == {"allow": 8 * 7, "deny": 3}
+    assert plain["to_dcos"]["counted"] == {"allow": 0, "deny": 0}
+
+
+def test_policy_packets_reads_each_policed_overlay_s_verdicts(members):
+    params = options(DEMO, members)
+    module = FakeModule(params, answers={LIST: (0, recorded("nft-demo-counted.txt"), "")})
+    assert policy_packets(module, params) == {"dcos": {"allow": 56, "deny": 3}}
+    # No table (a host whose policy has just gone), no nft, no policy: nothing to count.
+    module = FakeModule(params, answers={LIST: (1, "", "Error: No such file or directory")})
+    assert policy_packets(module, params) == {}
+    assert policy_packets(FakeModule(params, missing_bins=("nft",)), params) == {}
+    assert policy_packets(module, dict(params, state="absent")) == {}
 
 
 def test_a_converged_table_changes_nothing(members):
@@ -100,7 +121,7 @@ def test_a_policy_change_rewrites_the_judging_chain_only(members):
     module, result = run(options(closed, members), recorded("nft-demo.txt"))
     assert [(c["kind"], c["key"]) for c in result["changes"]] == [("rules", "to_dcos")]
     script = module.stdin[0].splitlines()
-    assert script[0] == "flush chain inet mesos_overlay to_dcos" and script[-1].endswith("to_dcos drop")
+    assert script[0] == "flush chain inet mesos_overlay to_dcos" and script[-1].endswith("to_dcos counter drop")
     assert not any("@g200" in line for line in script)
 
 

@@ -90,8 +90,8 @@ def test_the_agent_table_judges_by_direction_and_ends_with_the_default():
     # The controller decides as data; the host writes it as nft rules.
     chains = {chain["name"]: chain for chain in policy_chains(step_options("group_policy", table))}
     assert table["state"] == "present" and table["groups"] == [100, 200]
-    assert chains["to_dcos"]["rules"][-1] == "drop"
-    assert ("ct direction reply meta mark & 0x0000ffff == 0x000000c8 ip daddr @g100_4 accept"
+    assert chains["to_dcos"]["rules"][-1] == "counter drop"
+    assert ("ct direction reply meta mark & 0x0000ffff == 0x000000c8 ip daddr @g100_4 counter accept"
             in chains["to_dcos"]["rules"])
     # Only the policed overlay is judged, and only where the receiver is (not on the way out).
     assert all(rule.startswith('oifname != "vtep1024" ') and "jump to_dcos" in rule for rule in chains["forward"]["rules"])
@@ -106,7 +106,7 @@ def test_the_agent_table_judges_by_direction_and_ends_with_the_default():
 def test_rules_equal_to_the_default_add_nothing():
     policy = group_policy({"overlays": {"dcos": {"default": "allow", "rules": [{"from": 1, "to": 2}]}}}, NETWORK)
     chains = {chain["name"]: chain for chain in policy_chains(step_options("group_policy", group_table(policy, view())))}
-    assert chains["to_dcos"]["rules"] == ["accept"]
+    assert chains["to_dcos"]["rules"] == ["counter accept"]
 
 
 def test_masters_and_unpoliced_agents_have_no_table_but_every_vtep_carries_groups():
