@@ -12,7 +12,13 @@ export PATH := $(BIN):$(PATH)
 .PHONY: test deps venv venv-current units units-unprivileged units-current integration sanity sanity-current lint build-check molecule \
 	docker-engine image bench clean lab lab-down
 
-test: deps venv venv-current units units-unprivileged units-current integration sanity sanity-current lint build-check molecule
+# Every stage of tests/stages.sh, timed (a table at the end): the units, the image, the
+# integration tests, then the Molecule scenarios, two at a time, with the static checks (units
+# on the current ansible-core, sanity on both, ansible-lint, the build check) beside the first.
+# make test SCENARIOS="default live": only those scenarios, one after the other.
+SCENARIOS ?=
+test: deps venv venv-current
+	SCENARIOS="$(SCENARIOS)" tests/stages.sh
 	@echo "make test: all checks passed"
 
 deps:
@@ -90,11 +96,19 @@ image: docker-engine
 	molecule/image/build.sh
 
 # The test scenarios (the lab scenario is make lab's). The hosts of daytwo, takeover, policy
-# and live keep /var/lib/docker on named volumes: removed before (a Docker engine left by an
-# earlier run would hold the networks of another allocation) and after, also on failure.
+# and live keep /var/lib/docker on named volumes (mo-<prefix>-<host>-docker): those of the
+# scenarios run are removed before (a Docker engine left by an earlier run would hold the
+# networks of another allocation) and after, also on failure; another scenario's are left alone,
+# so that two scenarios can run at once (tests/stages.sh).
 MOLECULE_SCENARIOS := default lifecycle daytwo takeover policy live
+VOLUMES_daytwo := mo-d2-
+VOLUMES_takeover := mo-to-
+VOLUMES_policy := mo-gp-
+VOLUMES_live := mo-lv-
 molecule: venv image
-	set -e; drop_volumes() { docker volume ls -q | grep -E "^mo-(d2|to|gp|lv)-" | xargs -r docker volume rm >/dev/null; }; \
+	set -e; prefixes="$(strip $(foreach s,$(MOLECULE_SCENARIOS),$(VOLUMES_$(s))))"; \
+	drop_volumes() { [ -z "$$prefixes" ] || docker volume ls -q | grep -E "^($${prefixes// /|})" \
+	  | xargs -r docker volume rm >/dev/null; }; \
 	drop_volumes || true; trap drop_volumes EXIT; \
 	for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s; done
 
