@@ -157,14 +157,14 @@ def _ago(seconds):
 
 
 def report(plane_path, host, status_path=STATUS_PATH, clock=time.time, iproute=None):
-    """The host's health as data: {health, exit, host, daemon, store, vtep, peers,
+    """The host's health as data: {health, exit, host, daemon, store, overlays, vtep, peers,
     policy, drift_repairs, problems: [text]} (``--json`` prints it; ``lines`` words it)."""
     now = clock()
     problems = []
     daemon = read_daemon_status(status_path)
     if daemon is not None and not alive(daemon.get("pid")):
         daemon = None
-    result = {"host": None, "daemon": None, "store": None, "vtep": None, "peers": None,
+    result = {"host": None, "daemon": None, "store": None, "overlays": None, "vtep": None, "peers": None,
               "policy": None, "drift_repairs": None, "problems": problems}
     if daemon is None:
         problems.append("the daemon is not running (systemctl status mesos-overlay; journalctl -u mesos-overlay): "
@@ -211,6 +211,8 @@ def report(plane_path, host, status_path=STATUS_PATH, clock=time.time, iproute=N
         result["host"] = plane.get("host")
         result["vtep"] = {"name": link.get("name"), "addresses": link.get("addresses") or [], "mac": link.get("mac"),
                           "mtu": link.get("mtu")}
+        # A plane written before 5.0.0 names no overlays.
+        result["overlays"] = plane.get("overlays")
         policy = plane.get("group_policy") or {}
         if policy.get("state") == "present":
             result["policy"] = {"groups": len(policy.get("groups") or []),
@@ -264,6 +266,11 @@ def lines(result, clock=time.time):
                 ", last read %s ago" % _ago(now - store["last_read"]) if store.get("last_read") else ""))
         else:
             out.append("  store     files (the plane the last run wrote; the daemon repairs drift)")
+    overlays = result.get("overlays")
+    if overlays:
+        out.append("  overlays  %s" % ", ".join(
+            "%s %s%s" % (name, " ".join(s for s in (slot.get("subnet"), slot.get("subnet6")) if s) or "-",
+                         "" if slot.get("enabled", True) else " (off)") for name, slot in sorted(overlays.items())))
     vtep = result.get("vtep")
     if vtep:
         out.append("  vtep      %s %s mac %s mtu %s" % (

@@ -255,7 +255,8 @@ def dataplane(view, settings=None):
     roles') gives null ``vxlan_peers.peers`` and VXLAN chain ``rules``, which the dataplane
     module completes from the run's peer table on the host. Returns
     ``{"host", "sysctl": {name: value}, "vxlan_link": options, "vxlan_peers": options,
-    "firewall_chain": [options], "peer_chains": [the chains whose rules follow the peer table]}``.
+    "firewall_chain": [options], "peer_chains": [the chains whose rules follow the peer table],
+    "overlays": {name: {subnet, subnet6, enabled}}}`` (the last only for ``mesos-overlay status``).
     """
     view = _view(view)
     settings = settings or {}
@@ -292,6 +293,10 @@ def dataplane(view, settings=None):
                                           docker=bool(settings.get("docker")) and view["role"] == "agent"),
         # The host daemon replaces these chains' members when the store's peer table changes.
         "peer_chains": [vxlan_chain] if vxlan_firewall else [],
+        # Not applied: what mesos-overlay status names (the host's slice of every overlay it carries).
+        "overlays": dict((name, {"subnet": slot.get("subnet"), "subnet6": slot.get("subnet6"),
+                                 "enabled": slot.get("enabled", True)})
+                         for name, slot in sorted((view.get("overlays") or {}).items())),
     }
     if policy is not None:
         plane["group_policy"] = group_table(policy, view, members_dir=settings.get("members_dir") or MEMBERS_DIR)

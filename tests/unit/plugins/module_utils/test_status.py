@@ -103,6 +103,19 @@ def test_a_converged_host_is_healthy_and_says_what_it_holds(plane_file, tmp_path
     assert "peers     2 desired, 2 programmed, 0 missing, 0 stale entries" in text
     assert "zookeeper zk://reader:***@zk-1:2181/mesos-overlay: reachable, last read 2 s ago" in text
     assert "problems" not in text
+    # The host's slice of each overlay it carries, from the plane file.
+    assert result["overlays"] == {"dcos": {"subnet": "9.0.0.0/24", "subnet6": None, "enabled": True}}
+    assert "\n  overlays  dcos 9.0.0.0/24\n" in text
+
+
+def test_a_plane_written_before_the_overlays_were_in_it_still_reads(plane_file, tmp_path):
+    daemon_status(tmp_path)
+    plane = plane_of(plane_file)
+    del plane["overlays"]
+    plane_file.write_text(json.dumps(plane))
+    result = report(plane_file, tmp_path, RecordedKernel(plane))
+    assert result["exit"] == 0 and result["overlays"] is None
+    assert "overlays" not in "\n".join(_status.lines(result, clock=lambda: NOW))
 
 
 def test_the_status_file_is_readable_by_anyone_and_holds_no_password(tmp_path):
