@@ -45,8 +45,8 @@ _value:
   description:
     - C({host, sysctl, vxlan_link, vxlan_peers, firewall_chain, peer_chains, overlays}) and, with a group policy,
       C(group_policy); C(firewall_chain) is a list of chains.
-    - C(overlays) (since 5.0.0) is not applied; it names the host's slice of every overlay it carries,
-      C({name: {subnet, subnet6, enabled}}), for C(mesos-overlay status).
+    - C(overlays) (since 5.0.0) is not applied; it names the host's slice of every overlay it carries, a dict by
+      overlay name of C(subnet), C(subnet6) and C(enabled), for C(mesos-overlay status).
   type: dict
 """
 

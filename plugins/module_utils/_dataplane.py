@@ -53,6 +53,10 @@ MEMBERS_DIR = "/run/mesos-overlay/groups"
 GROUP_LABEL = "mesos.overlay.group"
 # The group travels in the VXLAN header (gbp): 16 bits of the packet mark.
 GROUP_MARK_MASK = 0xFFFF
+# A flow the group policy allowed carries the policy's generation in the upper 16 bits of its
+# conntrack mark (the lower 16 are left to others): its later packets pass without being judged
+# again, until the policy changes and with it the generation.
+POLICY_GENERATION_SHIFT = 16
 # The CNI plugin that records Mesos containers' groups.
 GROUPS_PLUGIN = "mesos-overlay-groups"
 # The config of the host daemon's Docker watcher (an agent with a policed overlay: its Docker
@@ -373,7 +377,7 @@ class DataPlane:
 
 
 __all__ = ("APPLY_LOCK", "DEFAULTS", "DOCKER_BRIDGE_PREFIX", "DOCKER_GROUPS_PATH", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL",
-           "GROUP_MARK_MASK", "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE",
+           "GROUP_MARK_MASK", "POLICY_GENERATION_SHIFT", "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE",
            "PEER_OPTIONS", "PLANE_PATH", "STATUS_PATH", "STORE_PATH", "VTEP_NAME", "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane",
            "StepFailed", "apply", "applying", "change_text", "check_plane", "complete", "count_changes", "docker_bridge",
            "group_mark", "group_set", "mesos_bridge", "options", "plane_text", "policy_chain", "steps", "with_table",

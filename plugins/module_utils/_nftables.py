@@ -21,10 +21,11 @@ import ipaddress
 import json
 import os
 import re
+import zlib
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
-    GROUP_MARK_MASK, group_mark, group_set, policy_chain)
+    GROUP_MARK_MASK, POLICY_GENERATION_SHIFT, group_mark, group_set, policy_chain)
 
 # Where the chains hook in: marking before anything else; judging before iptables' filter
 # chains, so that a denied flow never reaches them.
@@ -37,6 +38,14 @@ def address_type(version):
     return "ipv4_addr" if int(version) == 4 else "ipv6_addr"
 
 
+def policy_generation(params):
+    """The policy's generation: 16 bits (never 0, the mark of a flow never judged) that change
+    whenever what the table decides changes (groups, overlays and their rules, address spaces)."""
+    decided = dict((key, value) for key, value in params.items() if key not in ("state", "table", "members_dir"))
+    generation = zlib.crc32(json.dumps(decided, sort_keys=True).encode()) & 0xFFFF
+    return generation or 1
+
+
 def policy_chains(params):
     """The table's chains, ``[{name, hook, rules}]``, from the policy as data (see the plane's
     ``group_policy`` options), with rules written as ``nft list`` prints them.
@@ -46,12 +55,22 @@ def policy_chains(params):
     overlay's chain (traffic leaving through the VTEP is the next host's to judge; hosts are
     judged only on the flows they open), which accepts or drops by (mark, receiver's set) per
     direction and ends with the overlay's default.
+
+    A flow is judged once: an accepting verdict writes the policy's generation into the flow's
+    conntrack mark, and ``forward`` lets the flow's later packets through at its first rule (no
+    rule walk, no set lookup). A policy change changes the generation, so every existing flow is
+    judged again at its next packet: a flow the change denies stops at once. Marking has no such
+    shortcut: the group a packet carries to the next host (gbp) is what that host judges by.
     """
+    generation = policy_generation(params) << POLICY_GENERATION_SHIFT
+    # As nft list prints them: the upper 16 bits of the ct mark as a prefix; set, the lower kept.
+    judged = "ct mark 0x%08x/16 accept" % generation
+    allow = "counter ct mark set ct mark & 0x%08x | 0x%08x accept" % (generation | 0xFFFF, generation)
     marking = []
     for number in params["groups"]:
         for family, version in FAMILIES:
             marking.append("%s saddr @%s meta mark set %s" % (family, group_set(number, version), group_mark(number)))
-    forward, judging = [], []
+    forward, judging = [judged], []
     vtep = params["vtep"]
     for overlay in params["overlays"]:
         chain = policy_chain(overlay["name"])
@@ -66,14 +85,14 @@ def policy_chains(params):
         rules = []
         for rule in overlay["rules"]:
             # Every verdict counts its packets: mesos_overlay_policy_packets_total{overlay, verdict}.
-            word = "counter accept" if rule["action"] == "allow" else "counter drop"
+            word = allow if rule["action"] == "allow" else "counter drop"
             for direction, sender, receiver in (("original", rule["from"], rule["to"]),
                                                 ("reply", rule["to"], rule["from"])):
                 for family, version in FAMILIES:
                     rules.append("ct direction %s meta mark & 0x%08x == %s %s daddr @%s %s"
                                  % (direction, GROUP_MARK_MASK, group_mark(sender), family,
                                     group_set(receiver, version), word))
-        rules.append("counter accept" if overlay["default"] == "allow" else "counter drop")
+        rules.append(allow if overlay["default"] == "allow" else "counter drop")
         judging.append({"name": chain, "hook": None, "rules": rules})
     return [{"name": "prerouting", "hook": PREROUTING_HOOK, "rules": marking},
             {"name": "forward", "hook": FORWARD_HOOK, "rules": forward}] + judging

@@ -116,13 +116,18 @@ def test_a_member_without_a_record_is_removed_and_a_new_one_added(tmp_path):
                                "add element inet mesos_overlay g200_4 { 9.0.1.9 }\n")
 
 
-def test_a_policy_change_rewrites_the_judging_chain_only(members):
+def test_a_policy_change_rewrites_the_judging_chain_and_the_generation_in_one_transaction(members):
     closed = {"groups": DEMO["groups"], "overlays": {"dcos": {"default": "deny", "rules": [{"from": 100, "to": 100}]}}}
     module, result = run(options(closed, members), recorded("nft-demo.txt"))
-    assert [(c["kind"], c["key"]) for c in result["changes"]] == [("rules", "to_dcos")]
+    # The forward chain's first rule carries the new generation: every flow is judged again.
+    assert [(c["kind"], c["key"]) for c in result["changes"]] == [("rules", "forward"), ("rules", "to_dcos")]
+    forward = result["changes"][0]
+    assert forward["before"][1:] == forward["after"][1:] and forward["before"][0] != forward["after"][0]
+    assert forward["before"] == parse_listing(recorded("nft-demo.txt"))["chains"]["forward"]["rules"]
+    assert module.ran == ["/sbin/nft -f -"]
     script = module.stdin[0].splitlines()
-    assert script[0] == "flush chain inet mesos_overlay to_dcos" and script[-1].endswith("to_dcos counter drop")
-    assert not any("@g200" in line for line in script)
+    assert script[-1].endswith("to_dcos counter drop")
+    assert not any("@g200" in line for line in script if " to_dcos " in line)
 
 
 def test_check_mode_reports_and_runs_nothing(members):

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import options as step_options
-from ansible_collections.mesos.overlay.plugins.module_utils._nftables import policy_chains
+from ansible_collections.mesos.overlay.plugins.module_utils._nftables import policy_chains, policy_generation
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, allocate
 from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_policy, group_table, verdict
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_config, cni_files, dataplane
@@ -91,10 +91,17 @@ def test_the_agent_table_judges_by_direction_and_ends_with_the_default():
     chains = {chain["name"]: chain for chain in policy_chains(step_options("group_policy", table))}
     assert table["state"] == "present" and table["groups"] == [100, 200]
     assert chains["to_dcos"]["rules"][-1] == "counter drop"
-    assert ("ct direction reply meta mark & 0x0000ffff == 0x000000c8 ip daddr @g100_4 counter accept"
+    # An allowed flow is marked with the policy's generation; its later packets pass at the
+    # forward chain's first rule, unjudged (every packet is still marked with its group).
+    generation = policy_generation(step_options("group_policy", table)) << 16
+    allow = "counter ct mark set ct mark & 0x%08x | 0x%08x accept" % (generation | 0xFFFF, generation)
+    assert ("ct direction reply meta mark & 0x0000ffff == 0x000000c8 ip daddr @g100_4 " + allow
             in chains["to_dcos"]["rules"])
+    assert chains["forward"]["rules"][0] == "ct mark 0x%08x/16 accept" % generation
+    assert all("meta mark set" in rule for rule in chains["prerouting"]["rules"])
     # Only the policed overlay is judged, and only where the receiver is (not on the way out).
-    assert all(rule.startswith('oifname != "vtep1024" ') and "jump to_dcos" in rule for rule in chains["forward"]["rules"])
+    assert all(rule.startswith('oifname != "vtep1024" ') and "jump to_dcos" in rule
+               for rule in chains["forward"]["rules"][1:])
     assert not any("192.168.128.0/17 ip saddr" in rule and "daddr 192.168.128.0/17" in rule
                    for rule in chains["forward"]["rules"])
     # Hosts are judged when they open a flow; their replies to a container's flow pass.
@@ -106,7 +113,18 @@ def test_the_agent_table_judges_by_direction_and_ends_with_the_default():
 def test_rules_equal_to_the_default_add_nothing():
     policy = group_policy({"overlays": {"dcos": {"default": "allow", "rules": [{"from": 1, "to": 2}]}}}, NETWORK)
     chains = {chain["name"]: chain for chain in policy_chains(step_options("group_policy", group_table(policy, view())))}
-    assert chains["to_dcos"]["rules"] == ["counter accept"]
+    generation = policy_generation(step_options("group_policy", group_table(policy, view()))) << 16
+    assert chains["to_dcos"]["rules"] == ["counter ct mark set ct mark & 0x%08x | 0x%08x accept"
+                                          % (generation | 0xFFFF, generation)]
+
+
+def test_a_policy_change_changes_the_generation_and_the_members_do_not():
+    """A new generation makes every existing flow be judged again: what a change denies stops."""
+    demo = step_options("group_policy", group_table(group_policy(DEMO, NETWORK), view()))
+    closed = dict(demo, overlays=[dict(demo["overlays"][0], rules=demo["overlays"][0]["rules"][:1])])
+    assert policy_generation(demo) != policy_generation(closed)
+    assert policy_generation(demo) == policy_generation(dict(demo, members_dir="/elsewhere"))
+    assert 1 <= policy_generation(demo) <= 0xFFFF
 
 
 def test_masters_and_unpoliced_agents_have_no_table_but_every_vtep_carries_groups():
