@@ -201,6 +201,17 @@ def read_members(directory, warn=None):
     return {key: sorted(value, key=ipaddress.ip_address) for key, value in members.items()}
 
 
+def read_table(host, nft, table):
+    """The table ``inet <table>`` as it is (``parse_listing``), None when there is none; raises
+    ParameterError when nft cannot list it."""
+    rc, out, err = host.run([nft, "list", "table", "inet", table], env={"LC_ALL": "C"})
+    if rc != 0:
+        if "No such file or directory" in err or "does not exist" in err:
+            return None
+        raise ParameterError("group_policy: nft list table inet %s failed: %s" % (table, err.strip()))
+    return parse_listing(out)
+
+
 def policy_packets(host, policy):
     """{overlay: {"allow": packets, "deny": packets}} that each policed overlay's chain judged,
     read from the kernel's counters now (``policy``: the plane's ``group_policy``); {} without a
@@ -210,10 +221,11 @@ def policy_packets(host, policy):
     nft = host.which("nft")
     if nft is None:
         return {}
-    rc, out, _err = host.run([nft, "list", "table", "inet", policy["table"]], env={"LC_ALL": "C"})
-    if rc != 0:
+    try:
+        table = read_table(host, nft, policy["table"])
+    except ParameterError:
         return {}
-    chains = parse_listing(out)["chains"]
+    chains = (table or {}).get("chains") or {}
     return dict((overlay["name"], dict(chains[policy_chain(overlay["name"])]["counted"]))
                 for overlay in policy.get("overlays") or [] if policy_chain(overlay["name"]) in chains)
 
@@ -243,13 +255,7 @@ class GroupPolicy:
 
     def read(self):
         """The table as it is (None when there is none)."""
-        rc, out, err = self.host.run([self.nft, "list", "table", "inet", self.table],
-                                     env={"LC_ALL": "C"})
-        if rc != 0:
-            if "No such file or directory" in err or "does not exist" in err:
-                return None
-            raise ParameterError("group_policy: nft list table inet %s failed: %s" % (self.table, err.strip()))
-        return parse_listing(out)
+        return read_table(self.host, self.nft, self.table)
 
     def plan(self, have, members):
         plan = Plan()
