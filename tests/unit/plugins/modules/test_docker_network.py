@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._docker import NotFound
-from ansible_collections.mesos.overlay.plugins.modules.docker_network import DockerNetwork
+from ansible_collections.mesos.overlay.plugins.module_utils._docker import DockerNetwork
 
 from .fakes import Failed, FakeModule
 
@@ -62,7 +62,7 @@ class Client:
 def run(params=None, attrs=None, check=False, diff=False):
     client = Client(attrs)
     module = FakeModule(dict(PARAMS, **(params or {})), check_mode=check, diff=diff)
-    return client.networks.log, DockerNetwork(module, client=client).run()
+    return client.networks.log, DockerNetwork(module.params, module, client=client).run()
 
 
 def test_missing_network_is_created():
