@@ -18,7 +18,7 @@ options:
     description:
       - Peer entries, as P(mesos.overlay.peers#filter) returns them.
       - M(mesos.overlay.vxlan_peers) takes the other hosts of the overlay.
-      - M(mesos.overlay.dataplane) takes the run's whole peer table (P(mesos.overlay.peers#filter) without a name),
+      - M(mesos.overlay.dataplane) and M(mesos.overlay.converge) take the run's whole peer table (P(mesos.overlay.peers#filter) without a name),
         this host's entry included; it is required when its C(dataplane) option leaves its peers or its VXLAN chain's rules null.
     default: []
     type: list

@@ -25,6 +25,11 @@ options:
       - Where the C(host-local) IPAM plugin keeps its leases (its C(dataDir)). A directory on tmpfs (under C(/run))
         forgets them at a reboot, when the containers that held them are gone too.
     type: str
+  disabled:
+    description: Also the path of each disabled overlay's config, to null (a file that must not exist).
+    type: bool
+    default: false
+    version_added: 5.0.0
 extends_documentation_fragment:
   - mesos.overlay.allocation.view
   - mesos.overlay.cni

@@ -33,18 +33,6 @@ description:
     on or off recreates the VTEP once, which the C(vtep) result says.
   - Each step reads, plans, then applies; check mode and diff come from the plans. The result keeps each step's
     result apart.
-options:
-  dataplane:
-    description:
-      - What P(mesos.overlay.dataplane#filter) returns for this host - C(host), C(sysctl), C(vxlan_link),
-        C(vxlan_peers) and C(firewall_chain), the options of those modules, and C(group_policy), the host's nftables
-        table of the group policy (C(state), C(table), C(groups), C(chains), C(members_dir)).
-    type: dict
-    required: true
-  path:
-    description: Where the completed data plane is written for the host daemon.
-    type: path
-    default: /etc/mesos-overlay/dataplane.json
 attributes:
   diff_mode:
     description: The file's text before and after, and each step's changes.
@@ -58,6 +46,7 @@ seealso:
   - module: mesos.overlay.firewall_chain
 extends_documentation_fragment:
   - mesos.overlay.host
+  - mesos.overlay.dataplane
   - mesos.overlay.peers
 """
 

@@ -20,6 +20,7 @@ description:
     its holder and since when. A lock older than O(lease) seconds was left by a run that died and is taken over.
   - The lock is a file created atomically (C(O_EXCL)) on the master, holding the holder's O(token) and O(owner).
     O(state=absent) removes it only when it holds this O(token).
+  - Its directory is created (mode C(0750)) where it is missing.
 options:
   path:
     description: The lock file.
@@ -41,6 +42,12 @@ options:
     description: Seconds after which a lock is taken as left by a run that died.
     type: int
     default: 1800
+  read:
+    description:
+      - A file read once the lock is held (the state file, which the lock guards), returned in RV(content) - the lock
+        and the read in one module run. In check mode it is read without the lock.
+    type: path
+    version_added: 5.0.0
   state:
     description: V(present) takes the lock, V(absent) releases it.
     type: str
@@ -87,11 +94,30 @@ took_over:
   description: The holder of a stale lock that was taken over, or null.
   returned: when state=present
   type: dict
+content:
+  description: The text of O(read), null where there is no such file.
+  returned: when O(read) is given
+  type: str
+  version_added: 5.0.0
 """
+
+import errno
+import os
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.mesos.overlay.plugins.module_utils._lock import LockHeld, RunLock
+
+
+def _read(path):
+    """The text of ``path``, or None where there is no such file."""
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except (IOError, OSError) as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+        raise
 
 
 def main():
@@ -102,6 +128,7 @@ def main():
             owner=dict(type="str", default="an Ansible run"),
             timeout=dict(type="int", default=300),
             lease=dict(type="int", default=1800),
+            read=dict(type="path"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
         ),
         supports_check_mode=True,
@@ -111,11 +138,16 @@ def main():
         module.fail_json(msg="timeout: %r and lease: %r must be 0 or more and 1 or more"
                          % (params["timeout"], params["lease"]))
     lock = RunLock(params["path"], params["token"], params["owner"], timeout=params["timeout"], lease=params["lease"])
+    read = {"content": _read(params["read"])} if params["read"] else {}
     holder = lock.holder()
     if module.check_mode:
-        module.exit_json(changed=False, holder=holder)
+        module.exit_json(changed=False, holder=holder, **read)
     if params["state"] == "absent":
         module.exit_json(changed=lock.release(), holder=holder)
+    directory = os.path.dirname(params["path"])
+    if not os.path.isdir(directory):
+        os.makedirs(directory, 0o750)
+        os.chmod(directory, 0o750)
     try:
         result = lock.acquire()
     except LockHeld as exc:
@@ -123,7 +155,10 @@ def main():
     if result["took_over"]:
         module.warn("took over the lock %s that %s left since %s" % (
             params["path"], result["took_over"].get("owner"), result["took_over"].get("since_text")))
-    module.exit_json(changed=result["acquired"], holder=holder, waited=result["waited"], took_over=result["took_over"])
+    if params["read"]:
+        read = {"content": _read(params["read"])}
+    module.exit_json(changed=result["acquired"], holder=holder, waited=result["waited"], took_over=result["took_over"],
+                     **read)
 
 
 if __name__ == "__main__":

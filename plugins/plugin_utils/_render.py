@@ -91,8 +91,9 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None, group_
     return dict(delegate, cniVersion=CNI_VERSION, name=overlay)
 
 
-def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None, group_policy=None):
-    """{path: text} of the CNI config of every enabled overlay on an agent ({} on a master)."""
+def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None, group_policy=None, disabled=False):
+    """{path: text} of the CNI config of every enabled overlay on an agent ({} on a master);
+    with ``disabled``, also each disabled overlay's path, to None (a file that must not exist)."""
     view = _view(view)
     if view["role"] != "agent":
         return {}
@@ -100,7 +101,26 @@ def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None, group_p
     for name in view["enabled"]:
         files["%s/%s.conf" % (cni_dir, name)] = to_json(cni_config(view, name, mtu=mtu, port_mapper=port_mapper,
                                                                    ipam_dir=ipam_dir, group_policy=group_policy))
+    if parse_bool("disabled", disabled):
+        files.update(("%s/%s.conf" % (cni_dir, name), None) for name in view["disabled"])
     return files
+
+
+def docker_networks(view, mtu=1420):
+    """The Docker networks of an agent, as the docker_network module takes them: each enabled
+    overlay's on its Docker bridge with the agent's Docker half (no masquerade: the firewall
+    chains masquerade what leaves the overlay), each disabled overlay's absent ([] on a master)."""
+    view = _view(view)
+    mtu = parse_int("mtu", mtu, 68, 65535)
+    if view["role"] != "agent":
+        return []
+    networks = []
+    for name in view["enabled"]:
+        bridge = view["overlays"][name]["docker_bridge"]
+        networks.append({"name": name, "bridge": bridge["name"], "subnet": bridge["ip"], "subnet6": bridge["ip6"],
+                         "mtu": mtu, "masquerade": False, "state": "present"})
+    networks += [{"name": name, "state": "absent"} for name in view["disabled"]]
+    return networks
 
 
 def module_network(view):
@@ -303,5 +323,5 @@ def dataplane(view, settings=None):
     return plane
 
 
-__all__ = ("dataplane", "cni_config", "cni_files", "firewall_chains", "mesos_files", "module_network",
+__all__ = ("dataplane", "cni_config", "cni_files", "docker_networks", "firewall_chains", "mesos_files", "module_network",
            "to_json")

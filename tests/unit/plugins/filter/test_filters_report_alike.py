@@ -27,6 +27,7 @@ BAD = {
     "cni_files": (({}, "/cni"), r"mesos.overlay.cni_files: view: 'dict' is not a host view"),
     "connectivity_report": (([], {"format": 9}), r"mesos.overlay.connectivity_report: allocation: .dict. is a saved state, not an allocation"),
     "dataplane": (({},), r"mesos.overlay.dataplane: view: 'dict' is not a host view"),
+    "docker_networks": (({},), r"mesos.overlay.docker_networks: view: 'dict' is not a host view"),
     "firewall_chains": (([],), r"mesos.overlay.firewall_chains: view: 'list' is not a host view"),
     "import_dcos": (("{", []), r"mesos.overlay.import_dcos: dcos_state: '\{' is not JSON"),
     "group_policy": (({"overlays": {"nope": {}}}, {"overlays": [{"name": "dcos"}]}),

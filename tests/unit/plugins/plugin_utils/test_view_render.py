@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import AllocationError, allocate
 from ansible_collections.mesos.overlay.plugins.plugin_utils._state import normalize_state
 from ansible_collections.mesos.overlay.plugins.plugin_utils._render import (
-    cni_files, dataplane, firewall_chains, mesos_files, module_network)
+    cni_files, dataplane, docker_networks, firewall_chains, mesos_files, module_network)
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import complete
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view, peers_of, saved_allocation
@@ -122,6 +122,21 @@ def test_cni_files_of_an_agent_and_of_a_master(allocation):
     assert config["mtu"] == 1400 and config["ipam"]["ranges"][0] == [{"subnet": "9.0.1.0/25"}]
     assert files["/cni/dcos.conf"].endswith("}\n")
     assert cni_files(host_view(allocation, "m1"), "/cni") == {}
+
+
+def test_cni_files_with_the_disabled_overlays_name_their_configs_as_absent(allocation):
+    files = cni_files(host_view(allocation, "a1"), "/cni", disabled=True)
+    assert files["/cni/old.conf"] is None and files["/cni/dcos.conf"].endswith("}\n")
+
+
+def test_docker_networks_of_an_agent_and_of_a_master(allocation):
+    view = host_view(allocation, "a1")
+    bridge = view["overlays"]["dcos"]["docker_bridge"]
+    assert docker_networks(view, mtu="1400") == [
+        {"name": "dcos", "bridge": "d-dcos", "subnet": bridge["ip"], "subnet6": bridge["ip6"], "mtu": 1400,
+         "masquerade": False, "state": "present"},
+        {"name": "old", "state": "absent"}]
+    assert bridge["ip6"] and docker_networks(host_view(allocation, "m1")) == []
 
 
 def test_error_cni_mtu(allocation):

@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mesos.overlay contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""host_info on this machine: paths, programs, the imports of a real interpreter, file contents."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import sys
+
+import pytest
+
+from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
+from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
+from ansible_collections.mesos.overlay.plugins.module_utils._hostinfo import HostInfo
+
+from .fakes import FakeModule
+
+
+def info(host=None, **params):
+    base = {"paths": [], "programs": [], "python": sys.executable, "python_modules": [], "read": []}
+    base.update(params)
+    return HostInfo(base, host or CommandHost()).run()
+
+
+def test_each_question_is_answered_and_nothing_changes(tmp_path):
+    flag = tmp_path / "isolation"
+    flag.write_text("cgroups/cpu\n")
+    result = info(FakeModule({}, missing_bins=("nft",)), paths=[str(flag), str(tmp_path / "none")],
+                  programs=["nft", "ip"], read=[str(flag), str(tmp_path / "modules")])
+    assert result["changed"] is False
+    assert result["exists"] == {str(flag): True, str(tmp_path / "none"): False}
+    assert result["programs"] == {"nft": None, "ip": "/sbin/ip"}
+    assert result["contents"] == {str(flag): "cgroups/cpu\n", str(tmp_path / "modules"): None}
+
+
+def test_the_interpreter_asked_imports_for_real():
+    result = info(python_modules=["json", "mesos_overlay_no_such_module"])
+    assert result["python_modules"] == {"json": True, "mesos_overlay_no_such_module": False}
+
+
+def test_a_missing_interpreter_imports_nothing(tmp_path):
+    result = info(python=str(tmp_path / "python9"), python_modules=["json"])
+    assert result["python_modules"] == {"json": False}
+
+
+def test_a_relative_path_is_refused():
+    with pytest.raises(ParameterError, match=r"paths: 'etc' is not an absolute path"):
+        info(paths=["etc"])
