@@ -35,9 +35,8 @@ CAPS = ("AUDIT_CONTROL AUDIT_WRITE CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSE
 OVERLAY = {"vtep_subnet": "44.128.0.0/20", "vtep_mac_oui": "70:B3:D5:00:00:00",
            "overlays": [{"name": "dcos", "subnet": "9.0.0.0/8", "prefix": 24},
                         {"name": "apps", "subnet": "10.80.0.0/16", "prefix": 24}]}
-GROUP_POLICY = {"groups": {"web": 100, "db": 200},
-                "overlays": {"apps": {"default": "deny", "rules": [{"from": "web", "to": "web"},
-                                                                    {"from": "web", "to": "db"}]}}}
+APPS_RULES = [{"from": "web", "to": "web"}, {"from": "web", "to": "db"}]
+GROUP_POLICY = {"groups": {"web": 100, "db": 200}, "overlays": {"apps": {"default": "deny", "rules": APPS_RULES}}}
 MTU = 1420
 
 

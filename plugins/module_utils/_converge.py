@@ -137,8 +137,8 @@ class Converge:
         name = os.path.basename(unit)
         plan = Plan()
         for retired in daemon["retired"]:
-            links = [path for path in (retired, os.path.join(os.path.dirname(retired), "multi-user.target.wants",
-                                                              os.path.basename(retired))) if os.path.lexists(path)]
+            wants = os.path.join(os.path.dirname(retired), "multi-user.target.wants", os.path.basename(retired))
+            links = [path for path in (retired, wants) if os.path.lexists(path)]
             if links:
                 plan.add("unit", os.path.basename(retired), "installed", None,
                          commands=[("stop", os.path.basename(retired))] + [("remove", path) for path in links])
