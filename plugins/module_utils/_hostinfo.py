@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import importlib
 import json
 import os
 import sys
@@ -31,6 +32,14 @@ _IMPORTS = ("import importlib, json, sys\n"
             "    except Exception:\n"
             "        found[name] = False\n"
             "print(json.dumps(found))\n")
+
+
+def _imports(name):
+    try:
+        importlib.import_module(name)
+        return True
+    except Exception:  # pylint: disable=broad-except - any failure to import is "not importable"
+        return False
 
 
 class HostInfo:
@@ -55,6 +64,9 @@ class HostInfo:
         python = self.params["python"]
         if not os.path.exists(python):
             return {name: False for name in names}
+        if os.path.realpath(python) == os.path.realpath(sys.executable):
+            # The interpreter asked about runs this module: asked here, without a second start.
+            return {name: _imports(name) for name in names}
         rc, out, err = self.host.run([python, "-c", _IMPORTS] + list(names))
         if rc != 0:
             raise ParameterError("python: %s could not be run (%s)" % (python, (err or out).strip()))

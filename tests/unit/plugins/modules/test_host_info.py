@@ -48,3 +48,11 @@ def test_a_missing_interpreter_imports_nothing(tmp_path):
 def test_a_relative_path_is_refused():
     with pytest.raises(ParameterError, match=r"paths: 'etc' is not an absolute path"):
         info(paths=["etc"])
+
+
+def test_another_interpreter_is_asked_in_a_process_of_its_own(tmp_path):
+    python = tmp_path / "python3"
+    python.symlink_to("/bin/sh")
+    host = FakeModule({})
+    host.run = lambda argv, data=None, env=None: (0, '{"kazoo": true}', "")
+    assert info(host, python=str(python), python_modules=["kazoo"])["python_modules"] == {"kazoo": True}
