@@ -38,7 +38,8 @@ def _imports(name):
     try:
         importlib.import_module(name)
         return True
-    except Exception:  # pylint: disable=broad-except - any failure to import is "not importable"
+    # Any failure to import (a missing module or one that fails on import) is "not importable".
+    except Exception:  # pylint: disable=broad-except
         return False
 
 
