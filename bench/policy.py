@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What group policy costs, side by side in one run, on the real kernel (network namespaces).
 
-Run from the repository root as root: .venv/bin/python bench/policy.py
+Run from the repository root as root: .venv/bin/python bench/policy.py (--cni: the CNI figures alone)
 The namespace cluster of tests/integration/test_group_policy.py (a master and two agents, the
 data plane applied by the boot unit's command, containers attached as Mesos attaches them):
 
@@ -35,7 +35,7 @@ import test_group_policy as scenario  # noqa: E402  (the integration test's clus
 from netns import sh  # noqa: E402
 
 ROUNDS = 5
-CNI_RUNS = 15
+CNI_RUNS = 31
 
 
 def iperf(cluster, source, target, seconds=4):
@@ -49,34 +49,48 @@ def iperf(cluster, source, target, seconds=4):
     return json.loads(out)["end"]["sum_received"]["bits_per_second"] / 1e9
 
 
-def cni_round_trip(cluster, agent, network_info, config_name):
-    durations = []
+def cni_round_trip(cluster, agent, network_info, config_name, run):
+    """One container attached and detached (ADD then DEL, as Mesos' isolator does), in s."""
+    name = "bench%d" % run
+    sh("ip", "netns", "add", "mo-it-c-" + name)
+    cluster.containers.append("mo-it-c-" + name)
+    start = time.monotonic()
+    for command in ("ADD", "DEL"):
+        proc = cluster.lab.hosts[agent].run(
+            sys.executable, scenario.TOOL, command, "--config", config_name, "--plugins-dir", cluster.plugins,
+            "--netns", "/run/netns/mo-it-c-" + name, "--container-id", name,
+            "--network-info", json.dumps(network_info), check=False)
+        assert proc.returncode == 0, proc.stderr
+    elapsed = time.monotonic() - start
+    sh("ip", "netns", "del", "mo-it-c-" + name)
+    return elapsed
+
+
+def twice(argv):
+    """``argv`` run twice (ADD and DEL start the plugin twice), in s."""
+    start = time.monotonic()
+    for _command in ("ADD", "DEL"):
+        subprocess.run(argv, check=True)
+    return time.monotonic() - start
+
+
+def cni_costs(cluster, agent, bare_config, grouped_config):
+    """Medians in ms of CNI_RUNS rounds, each taking every measure in turn (the VM's drift falls on
+    all alike): the bridge plugin alone, the group plugin around it, and what the group plugin's
+    interpreter costs twice with nothing to run (``python -IS``, as its launcher starts it) and
+    with the plugin's imports (its module_utils) only."""
+    launcher = os.path.join(cluster.plugins, "mesos-overlay-groups")
+    with open(launcher) as handle:
+        lines = handle.read().splitlines()
+    interpreter = lines[0][2:].split()
+    imports_only = "\n".join(line for line in lines[1:] if not line.startswith("sys.exit"))
+    rounds = {"bare": [], "grouped": [], "python": [], "imports": []}
     for run in range(CNI_RUNS):
-        name = "bench%d" % run
-        start = time.monotonic()
-        sh("ip", "netns", "add", "mo-it-c-" + name)
-        cluster.containers.append("mo-it-c-" + name)
-        for command in ("ADD", "DEL"):
-            proc = cluster.lab.hosts[agent].run(
-                sys.executable, scenario.TOOL, command, "--config", config_name, "--plugins-dir", cluster.plugins,
-                "--netns", "/run/netns/mo-it-c-" + name, "--container-id", name,
-                "--network-info", json.dumps(network_info), check=False)
-            assert proc.returncode == 0, proc.stderr
-        durations.append(time.monotonic() - start)
-        sh("ip", "netns", "del", "mo-it-c-" + name)
-    return statistics.median(durations) * 1000
-
-
-def interpreter_start():
-    """The group plugin's interpreter started twice (ADD and DEL) with nothing to run: what Python
-    itself costs the plugin (its launcher runs ``python -IS``), median of CNI_RUNS, in ms."""
-    durations = []
-    for _run in range(CNI_RUNS):
-        start = time.monotonic()
-        for _command in ("ADD", "DEL"):
-            subprocess.run([sys.executable, "-IS", "-c", "pass"], check=True)
-        durations.append(time.monotonic() - start)
-    return statistics.median(durations) * 1000
+        rounds["bare"].append(cni_round_trip(cluster, agent, {}, bare_config, 2 * run))
+        rounds["grouped"].append(cni_round_trip(cluster, agent, {"groups": ["web"]}, grouped_config, 2 * run + 1))
+        rounds["python"].append(twice(interpreter + ["-c", "pass"]))
+        rounds["imports"].append(twice(interpreter + ["-c", imports_only]))
+    return {key: statistics.median(values) * 1000 for key, values in rounds.items()}
 
 
 def step_timings(cluster, members):
@@ -117,6 +131,8 @@ def step_timings(cluster, members):
 def main():
     if os.geteuid() != 0:
         sys.exit("run as root (network namespaces)")
+    # --cni: the CNI figures alone (a minute, no iperf3 rounds).
+    rounds = 0 if "--cni" in sys.argv[1:] else ROUNDS
     workdir = tempfile.mkdtemp(prefix="mo-bench-policy-")
     cluster = scenario.Cluster(workdir)
     try:
@@ -125,7 +141,7 @@ def main():
         plain["web1"] = cluster.add("a1", "web1", {"groups": ["web"]})
         plain["web2"] = cluster.add("a2", "web2", {"groups": ["web"]})
         without, with_policy = [], []
-        for _round in range(ROUNDS):
+        for _round in range(rounds):
             cluster.apply({})
             without.append(iperf(cluster, plain["web1"], plain["web2"]))
             cluster.apply(scenario.DEMO)
@@ -135,12 +151,14 @@ def main():
                     json.dump({"group": 100, "addresses": [plain[name]["ip4"], plain[name]["ip6"]]}, handle)
             cluster.apply(scenario.DEMO)
             with_policy.append(iperf(cluster, plain["web1"], plain["web2"]))
-        print("iperf3 TCP 100 -> 100 across agents, Gbit/s, median of %d alternating rounds:" % ROUNDS)
-        print("  without a policy %.2f   with the demo policy (gbp, marks, nftables) %.2f   ratio %.2f"
-              % (statistics.median(without), statistics.median(with_policy),
-                 statistics.median(with_policy) / statistics.median(without)))
-        print("  rounds without: %s" % ", ".join("%.2f" % value for value in without))
-        print("  rounds with:    %s" % ", ".join("%.2f" % value for value in with_policy))
+        cluster.apply(scenario.DEMO)
+        if rounds:
+            print("iperf3 TCP 100 -> 100 across agents, Gbit/s, median of %d alternating rounds:" % ROUNDS)
+            print("  without a policy %.2f   with the demo policy (gbp, marks, nftables) %.2f   ratio %.2f"
+                  % (statistics.median(without), statistics.median(with_policy),
+                     statistics.median(with_policy) / statistics.median(without)))
+            print("  rounds without: %s" % ", ".join("%.2f" % value for value in without))
+            print("  rounds with:    %s" % ", ".join("%.2f" % value for value in with_policy))
 
         config = os.path.join(workdir, "a1", "cni", "dcos.conf")
         with open(config) as handle:
@@ -148,15 +166,19 @@ def main():
         bare_path = os.path.join(workdir, "a1", "cni", "bare.conf")
         with open(bare_path, "w") as handle:
             json.dump(dict(wrapped["delegate"], name="dcos", cniVersion=wrapped["cniVersion"]), handle)
-        bare = cni_round_trip(cluster, "a1", {}, bare_path)
-        grouped = cni_round_trip(cluster, "a1", {"groups": ["web"]}, config)
-        python = interpreter_start()
-        print("CNI ADD + DEL of a container (Mesos' isolator stand-in), median of %d, ms:" % CNI_RUNS)
-        print("  bridge plugin alone %.0f   group plugin around it %.0f   difference %.0f"
-              % (bare, grouped, grouped - bare))
-        print("  of which the interpreter's own start (python -IS, ADD and DEL) %.0f   the rest %.0f  (target <= 10)"
-              % (python, grouped - bare - python))
+        cni = cni_costs(cluster, "a1", bare_path, config)
+        rest = cni["grouped"] - cni["bare"] - cni["python"]
+        print("CNI ADD + DEL of a container (Mesos' isolator stand-in), medians of %d alternating rounds, ms:"
+              % CNI_RUNS)
+        print("  bridge plugin alone %.1f   group plugin around it %.1f   difference %.1f"
+              % (cni["bare"], cni["grouped"], cni["grouped"] - cni["bare"]))
+        print("  of which the interpreter's own start (python -IS, ADD and DEL) %.1f   the rest %.1f  (target <= 10),"
+              % (cni["python"], rest))
+        print("  the rest being the plugin's imports %.1f and its work (the delegate's start, the record, nft) %.1f"
+              % (cni["imports"] - cni["python"], rest - (cni["imports"] - cni["python"])))
 
+        if not rounds:
+            return
         print("group policy step on an agent (the boot unit's code, one nft transaction), s (changes):")
         for members in (100, 1000):
             timing = step_timings(cluster, members)

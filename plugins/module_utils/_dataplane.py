@@ -23,8 +23,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
-import copy
 import fcntl
 import json
 import os
@@ -128,6 +126,8 @@ JUMP_DEFAULTS = {"match": "", "first": True, "create": False}
 
 def options(kind, given):
     """A step's options: the defaults, then what the plane gives."""
+    import copy  # here: the group plugin (every container's start) imports this file for its names
+
     params = copy.deepcopy(DEFAULTS[kind])
     params.update(given or {})
     if kind == "vxlan_peers":
@@ -269,23 +269,33 @@ def change_text(change):
     return change.get("reason") or "%s %s %s" % (change["action"], change["kind"], change["key"])
 
 
-@contextlib.contextmanager
+class _ApplyLock:
+    """The context of ``applying`` (a class, not contextlib: see ``options``)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.handle = None
+
+    def __enter__(self):
+        try:
+            os.makedirs(os.path.dirname(self.path), mode=0o755, exist_ok=True)
+            self.handle = open(self.path, "a")
+        except OSError:
+            return self
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *unused):
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+
 def applying(path=None):
     """Hold the host's apply lock (``APPLY_LOCK``; ``MESOS_OVERLAY_APPLY_LOCK`` overrides it) while
     changing the overlay's kernel state. Where it cannot be created (not root: such a caller
     cannot change the kernel either) nothing is held."""
-    path = path or os.environ.get("MESOS_OVERLAY_APPLY_LOCK") or APPLY_LOCK
-    try:
-        os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
-        handle = open(path, "a")
-    except OSError:
-        yield
-        return
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        handle.close()
+    return _ApplyLock(path or os.environ.get("MESOS_OVERLAY_APPLY_LOCK") or APPLY_LOCK)
 
 
 def apply(plane, host, log=None):

@@ -33,16 +33,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ipaddress
+# Only what a CNI call needs is imported here (no ipaddress, subprocess, threading): Python's
+# imports are most of what the plugin adds to a container's start.
 import json
 import os
-import subprocess
+import _socket as socket  # the C module: socket.py would import enum and selectors
 import sys
-import threading
 import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import GROUP_LABEL, MEMBERS_DIR, NFT_TABLE, applying
-from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_PATH
+from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_PATH, spawn
 from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines
 
 CNI_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"]
@@ -87,9 +87,8 @@ def _nft(script):
     if nft is None:
         raise GroupError("nft is not installed (the nftables package): group policy needs it")
     # A CNI plugin runs without Ansible: there is no AnsibleModule.run_command to call.
-    proc = subprocess.run([nft, "-f", "-"], input=script.encode(),  # pylint: disable=ansible-bad-function
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
-    return proc.returncode, proc.stderr.decode(errors="replace").strip()
+    rc, unused, err = spawn([nft, "-f", "-"], script.encode())
+    return rc, err.decode(errors="replace").strip()
 
 
 def join(members_dir, table, key, number, addresses, details):
@@ -136,16 +135,27 @@ def cni_error(version, code, message):
     return 1
 
 
+def _address(interface):
+    """(family, packed) of an ``address/prefix`` text; ValueError when it is no address."""
+    text = str(interface).split("/", 1)[0]
+    family = socket.AF_INET6 if ":" in text else socket.AF_INET
+    try:
+        return family, socket.inet_pton(family, text)
+    except OSError:
+        raise ValueError("%r is not an IP address" % interface)
+
+
 def result_addresses(result):
-    """The container's addresses in a CNI result: 0.2.0 (ip4, ip6) or 0.3.0 and later (ips)."""
-    addresses = []
+    """The container's addresses in a CNI result: 0.2.0 (ip4, ip6) or 0.3.0 and later (ips),
+    in their canonical text, IPv4 first, each family in address order."""
+    found = set()
     for key in ("ip4", "ip6"):
         if isinstance(result.get(key), dict) and result[key].get("ip"):
-            addresses.append(str(ipaddress.ip_interface(result[key]["ip"]).ip))
+            found.add(_address(result[key]["ip"]))
     for entry in result.get("ips") or []:
         if isinstance(entry, dict) and entry.get("address"):
-            addresses.append(str(ipaddress.ip_interface(entry["address"]).ip))
-    return sorted(set(addresses), key=lambda text: (ipaddress.ip_address(text).version, ipaddress.ip_address(text)))
+            found.add(_address(entry["address"]))
+    return [socket.inet_ntop(family, packed) for family, packed in sorted(found)]
 
 
 def container_group(config):
@@ -167,10 +177,9 @@ def run_delegate(config, stdin_config):
     for directory in os.environ.get("CNI_PATH", "").split(os.pathsep):
         path = os.path.join(directory, delegate.get("type", ""))
         if directory and delegate.get("type") and os.access(path, os.X_OK):
-            # The delegate plugin, as a CNI runtime runs it (no Ansible here).
-            proc = subprocess.run([path], input=json.dumps(delegate).encode(),  # pylint: disable=ansible-bad-function
-                                  stdout=subprocess.PIPE, check=False)
-            return proc.returncode, proc.stdout
+            # The delegate plugin, as a CNI runtime runs it (no Ansible here); its stderr is ours.
+            rc, output, unused = spawn([path], json.dumps(delegate).encode(), stderr=False)
+            return rc, output
     message = "delegate plugin %r is not in CNI_PATH %s" % (delegate.get("type"), os.environ.get("CNI_PATH"))
     return 1, (json.dumps({"cniVersion": config.get("cniVersion"), "code": 1, "msg": message}) + "\n").encode()
 
@@ -415,6 +424,8 @@ class DockerGroups(object):
             self.say("docker groups: no policed overlay on this host any more, not following Docker")
         self.config = config
         if config is not None:
+            import threading  # here: the CNI plugin, which imports this file too, needs no thread
+
             self.stopping = threading.Event()
             self.thread = threading.Thread(target=follow_docker, name="docker-groups",
                                            args=(config, self.say, self.stopping, self.connect))

@@ -18,7 +18,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import subprocess
+import select
+import signal
 import sys
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
@@ -111,6 +112,8 @@ class CommandHost(Host):
         self.stream = stream
 
     def run(self, argv, data=None, env=None):
+        import subprocess  # here: the CNI plugin imports this file and never runs a CommandHost
+
         environment = dict(os.environ)
         environment.update(env or {})
         # The command host is what runs without Ansible (ModuleHost uses run_command).
@@ -134,4 +137,52 @@ class CommandHost(Host):
         self.say("warning: %s" % text)
 
 
-__all__ = ("CommandHost", "Host", "HostError", "ModuleHost", "SEARCH_PATH", "run_module")
+def spawn(argv, data=b"", stderr=True):
+    """Run ``argv`` (a list, never a shell) with ``data`` (bytes) on stdin; returns ``(rc,
+    stdout, stderr)`` as bytes (``stderr=False``: the child writes to ours, and b"" is returned).
+
+    For what runs at every container start (the group plugin: its delegate and nft), where
+    importing subprocess (signal, threading, selectors) costs more than the work itself.
+    """
+    stdin_read, stdin_write = os.pipe()
+    stdout_read, stdout_write = os.pipe()
+    stderr_read, stderr_write = os.pipe() if stderr else (None, 2)
+    actions = [(os.POSIX_SPAWN_DUP2, stdin_read, 0), (os.POSIX_SPAWN_DUP2, stdout_write, 1),
+               (os.POSIX_SPAWN_DUP2, stderr_write, 2)]
+    try:
+        # SIGPIPE back to its default in the child, as subprocess does (Python ignores it).
+        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions, setsigdef=(signal.SIGPIPE,))
+    finally:
+        for fd in (stdin_read, stdout_write, stderr_write if stderr else None):
+            if fd is not None:
+                os.close(fd)
+    output = {stdout_read: [], stderr_read: []}
+    readers = [fd for fd in (stdout_read, stderr_read) if fd is not None]
+    writers = [stdin_write]
+    pending = memoryview(data or b"")
+    if not pending:
+        os.close(stdin_write)
+        writers = []
+    while readers or writers:
+        readable, writable, unused = select.select(readers, writers, [])
+        if writable:
+            try:
+                pending = pending[os.write(stdin_write, pending[:65536]):]
+            except BrokenPipeError:
+                pending = pending[:0]
+            if not pending:
+                os.close(stdin_write)
+                writers = []
+        for fd in readable:
+            chunk = os.read(fd, 65536)
+            if chunk:
+                output[fd].append(chunk)
+            else:
+                os.close(fd)
+                readers.remove(fd)
+    status = os.waitpid(pid, 0)[1]
+    rc = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+    return rc, b"".join(output[stdout_read]), b"".join(output.get(stderr_read, []))
+
+
+__all__ = ("CommandHost", "Host", "HostError", "ModuleHost", "SEARCH_PATH", "run_module", "spawn")

@@ -17,7 +17,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ipaddress
 import json
 import os
 import re
@@ -114,11 +113,19 @@ def leave_lines(table, number, addresses):
             for version, members in sorted(by_version(addresses).items()) for address in members]
 
 
+def _ip_address(text):
+    """``ipaddress.ip_address``, imported at first use: the group plugin (every container's start)
+    imports this file for join_script and leave_lines alone."""
+    import ipaddress
+
+    return ipaddress.ip_address(text)
+
+
 def by_version(addresses):
-    """{4: [...], 6: [...]} of address texts."""
+    """{4: [...], 6: [...]} of address texts (valid ones: nft refuses any other)."""
     result = {}
     for address in addresses:
-        result.setdefault(ipaddress.ip_address(address).version, []).append(address)
+        result.setdefault(6 if ":" in address else 4, []).append(address)
     return result
 
 
@@ -191,14 +198,14 @@ def read_members(directory, warn=None):
             with open(path) as handle:
                 record = json.load(handle)
             number = int(record["group"])
-            addresses = [ipaddress.ip_address(address) for address in record.get("addresses") or []]
+            addresses = [_ip_address(address) for address in record.get("addresses") or []]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             if warn:
                 warn("group_policy: %s is not a member record (%s): ignored" % (path, exc))
             continue
         for address in addresses:
             members.setdefault(group_set(number, address.version), set()).add(str(address))
-    return {key: sorted(value, key=ipaddress.ip_address) for key, value in members.items()}
+    return {key: sorted(value, key=_ip_address) for key, value in members.items()}
 
 
 def read_table(host, nft, table):
@@ -303,10 +310,10 @@ class GroupPolicy:
         for name in sorted(wanted_sets):
             current = set(have["sets"].get(name, []))
             wanted = set(members.get(name, []))
-            for address in sorted(wanted - current, key=ipaddress.ip_address):
+            for address in sorted(wanted - current, key=_ip_address):
                 plan.add("member", "%s %s" % (name, address), None, address,
                          commands=["add element %s %s { %s }" % (prefix, name, address)])
-            for address in sorted(current - wanted, key=ipaddress.ip_address):
+            for address in sorted(current - wanted, key=_ip_address):
                 plan.add("member", "%s %s" % (name, address), address, None,
                          reason="no container of this host records it",
                          commands=["delete element %s %s { %s }" % (prefix, name, address)])

@@ -48,3 +48,12 @@ def test_addresses_of_a_cni_result_any_version():
     assert plugin.result_addresses({"ips": [{"address": "fd01:b::1:0:0:3/81"}, {"address": "9.0.1.3/25"}]}) == [
         "9.0.1.3", "fd01:b::1:0:0:3"]
     assert plugin.result_addresses({}) == []
+
+
+def test_addresses_are_canonical_and_a_bad_one_is_refused():
+    # The sets hold canonical texts: the dataplane module compares them with the records' ones.
+    assert plugin.result_addresses({"ips": [{"address": "FD01:B:0::0:2/81"}, {"address": "9.0.1.3/25"},
+                                            {"address": "9.0.1.10/25"}, {"address": "9.0.1.3/25"}]}) == [
+        "9.0.1.3", "9.0.1.10", "fd01:b::2"]
+    with pytest.raises(ValueError, match="'9.0.1.300/25' is not an IP address"):
+        plugin.result_addresses({"ip4": {"ip": "9.0.1.300/25"}})
