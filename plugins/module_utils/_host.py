@@ -160,14 +160,19 @@ def spawn(argv, data=b"", stderr=True):
     readers = [fd for fd in (stdout_read, stderr_read) if fd is not None]
     writers = [stdin_write]
     pending = memoryview(data or b"")
-    if not pending:
+    if pending:
+        # Never blocked on a full stdin while the child waits for us to read what it wrote.
+        os.set_blocking(stdin_write, False)
+    else:
         os.close(stdin_write)
         writers = []
     while readers or writers:
         readable, writable, unused = select.select(readers, writers, [])
         if writable:
             try:
-                pending = pending[os.write(stdin_write, pending[:65536]):]
+                pending = pending[os.write(stdin_write, pending):]
+            except BlockingIOError:
+                pass
             except BrokenPipeError:
                 pending = pending[:0]
             if not pending:
