@@ -71,6 +71,7 @@ class Converge:
             state=dict(type="str", choices=["present", "absent"], default="present"))),
         daemon=dict(type="dict", options=dict(
             unit=dict(type="path", required=True),
+            command=dict(type="str"),
             retired=dict(type="list", elements="path", default=[]))),
         files=dict(type="list", elements="dict", default=[]),
         docker_networks=dict(type="list", elements="dict", default=[]),
@@ -200,6 +201,12 @@ class Converge:
         supervised = bool(params["daemon"]) and params["daemon"]["unit"] not in boot_result["skipped_paths"]
         if supervised:
             self._daemon(restart=boot_result["changed"] or store_changed)
+        elif params["daemon"]:
+            self.host.warn(
+                "this host does not run systemd (%s not written): have its init run %s at boot, before Docker and "
+                "Mesos start, and keep it running, or the overlay stays down after a reboot until the next run and "
+                "what is changed by hand stays so" % (params["daemon"]["unit"], params["daemon"]["command"] or
+                                                      "the host daemon's command"))
         plane_result = plane.run()
         for area, key in (("boot data plane", "file"), ("sysctl", "sysctl"), ("vtep", "vtep"), ("peers", "peers"),
                           ("firewall", "firewall"), ("group policy", "group_policy")):

@@ -54,13 +54,16 @@ options:
       - The host daemon's systemd unit. When its file is written (not skipped by its C(only_if_exists)), the daemon is
         enabled and running, restarted when a boot file or the store changed, systemd reloaded when a unit file
         changed. Without it, or where the unit's file is skipped (no systemd), no service is touched (RV(supervised)
-        false).
+        false); in the second case the task warns, naming O(daemon.command).
     type: dict
     suboptions:
       unit:
         description: The unit's file, one of O(boot_files).
         type: path
         required: true
+      command:
+        description: The daemon's command line, which an init other than systemd must run at boot (named in the warning).
+        type: str
       retired:
         description: Unit files of earlier versions - each stopped, removed with its C(multi-user.target.wants) link.
         type: list

@@ -51,6 +51,7 @@ class FakeModule(Host):
         self.after_apply = None  # answers that replace these once a change has run
         self.missing_bins = set(missing_bins)
         self.ran = []
+        self.warnings = []
         self.stdin = []
         self.fail_with = None  # (command, rc, stderr): that command fails so
 
@@ -88,7 +89,7 @@ class FakeModule(Host):
         raise HostError(msg, **result)
 
     def warn(self, text):
-        pass
+        self.warnings.append(text)
 
 
 def vtep_answers(link=None, missing=False):

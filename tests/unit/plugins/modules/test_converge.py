@@ -98,8 +98,18 @@ def test_a_retired_unit_is_stopped_and_removed_with_its_link(tmp_path):
 def test_without_systemd_no_service_is_touched(tmp_path):
     unit = str(tmp_path / "systemd" / "mesos-overlay.service")
     boot = [{"path": unit, "content": "[Service]\n", "only_if_exists": str(tmp_path / "no-systemd")}]
-    host, result = converge(tmp_path, boot_files=boot)
+    host, result = converge(tmp_path, boot_files=boot, daemon={"unit": unit, "command": "/usr/sbin/mo run",
+                                                               "retired": []})
     assert not result["supervised"] and host.systemctl == [] and result["skipped_paths"] == [unit]
+    # Said once, naming what the host's init must run instead.
+    assert len(host.warnings) == 1 and "does not run systemd" in host.warnings[0] and "/usr/sbin/mo run" in host.warnings[0]
+
+
+def test_with_systemd_or_without_a_daemon_nothing_is_said(tmp_path):
+    host, result = converge(tmp_path)
+    assert result["supervised"] and host.warnings == []
+    host, result = converge(tmp_path, daemon=None)
+    assert not result["supervised"] and host.warnings == [] and host.systemctl == []
 
 
 def test_check_mode_writes_nothing_and_touches_no_service(tmp_path):
