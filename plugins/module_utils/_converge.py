@@ -223,6 +223,8 @@ class Converge:
         self._remove_bridges()
         result = {"changed": bool(self.changes), "changes": self.changes, "areas": self.areas,
                   "skipped_paths": boot_result["skipped_paths"], "supervised": supervised,
+                  # What the roles' handlers read: a check changed nothing, so nothing restarts.
+                  "check_mode": self.host.check_mode,
                   "vtep": plane_result["vtep"], "peers": plane_result["peers"]}
         if self.host.diff:
             result["diff"] = self.diffs

@@ -157,6 +157,10 @@ supervised:
   description: Whether the daemon runs under systemd here (its unit was written).
   returned: always
   type: bool
+check_mode:
+  description: Whether the run was a check (nothing changed); the roles' handlers restart nothing after a check.
+  returned: always
+  type: bool
 vtep:
   description: The result of the VTEP step, as M(mesos.overlay.vxlan_link) returns it.
   returned: always

@@ -114,7 +114,7 @@ def test_with_systemd_or_without_a_daemon_nothing_is_said(tmp_path):
 
 def test_check_mode_writes_nothing_and_touches_no_service(tmp_path):
     host, result = converge(tmp_path, check=True)
-    assert result["changed"] and host.systemctl == [] and host.ran == []
+    assert result["changed"] and result["check_mode"] and host.systemctl == [] and host.ran == []
     assert not (tmp_path / "cni").exists() and not (tmp_path / "etc").exists()
 
 
