@@ -150,8 +150,10 @@ def spawn(argv, data=b"", stderr=True):
     actions = [(os.POSIX_SPAWN_DUP2, stdin_read, 0), (os.POSIX_SPAWN_DUP2, stdout_write, 1),
                (os.POSIX_SPAWN_DUP2, stderr_write, 2)]
     try:
-        # SIGPIPE back to its default in the child, as subprocess does (Python ignores it).
-        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions, setsigdef=(signal.SIGPIPE,))
+        # SIGPIPE back to its default in the child, as subprocess does (Python ignores it). No
+        # AnsibleModule here: the CNI plugin runs without Ansible.
+        pid = os.posix_spawn(argv[0], argv, os.environ,  # pylint: disable=ansible-bad-function
+                             file_actions=actions, setsigdef=(signal.SIGPIPE,))
     finally:
         for fd in (stdin_read, stdout_write, stderr_write if stderr else None):
             if fd is not None:
