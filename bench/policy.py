@@ -36,6 +36,7 @@ from netns import sh  # noqa: E402
 
 ROUNDS = 5
 CNI_RUNS = 31
+OVERHEAD_RUNS = 51
 
 
 def iperf(cluster, source, target, seconds=4):
@@ -66,30 +67,13 @@ def cni_round_trip(cluster, agent, network_info, config_name, run):
     return elapsed
 
 
-def twice(argv):
-    """``argv`` run twice (ADD and DEL start the plugin twice), in s."""
-    start = time.monotonic()
-    for _command in ("ADD", "DEL"):
-        subprocess.run(argv, check=True)
-    return time.monotonic() - start
-
-
 def cni_costs(cluster, agent, bare_config, grouped_config):
-    """Medians in ms of CNI_RUNS rounds, each taking every measure in turn (the VM's drift falls on
-    all alike): the bridge plugin alone, the group plugin around it, and what the group plugin's
-    interpreter costs twice with nothing to run (``python -IS``, as its launcher starts it) and
-    with the plugin's imports (its module_utils) only."""
-    launcher = os.path.join(cluster.plugins, "mesos-overlay-groups")
-    with open(launcher) as handle:
-        lines = handle.read().splitlines()
-    interpreter = lines[0][2:].split()
-    imports_only = "\n".join(line for line in lines[1:] if not line.startswith("sys.exit"))
-    rounds = {"bare": [], "grouped": [], "python": [], "imports": []}
+    """Medians in ms of CNI_RUNS rounds, each taking both in turn (the VM's drift falls on both
+    alike): the bridge plugin alone, and the group plugin around it."""
+    rounds = {"bare": [], "grouped": []}
     for run in range(CNI_RUNS):
         rounds["bare"].append(cni_round_trip(cluster, agent, {}, bare_config, 2 * run))
         rounds["grouped"].append(cni_round_trip(cluster, agent, {"groups": ["web"]}, grouped_config, 2 * run + 1))
-        rounds["python"].append(twice(interpreter + ["-c", "pass"]))
-        rounds["imports"].append(twice(interpreter + ["-c", imports_only]))
     return {key: statistics.median(values) * 1000 for key, values in rounds.items()}
 
 
@@ -128,7 +112,7 @@ print(json.dumps({key: statistics.median(values) * 1000 for key, values in round
 """
 
 
-def plugin_overhead(cluster, agent, grouped_config, runs=51):
+def plugin_overhead(cluster, agent, grouped_config, runs=OVERHEAD_RUNS):
     """The group plugin's own cost in ms (medians of alternating rounds, in the agent's namespace,
     with a group policy applied): ADD + DEL around a stand-in delegate against the stand-in alone,
     the interpreter started twice with nothing to run and with the plugin's imports only."""
@@ -223,24 +207,22 @@ def main():
         with open(bare_path, "w") as handle:
             json.dump(dict(wrapped["delegate"], name="dcos", cniVersion=wrapped["cniVersion"]), handle)
         cni = cni_costs(cluster, "a1", bare_path, config)
-        rest = cni["grouped"] - cni["bare"] - cni["python"]
+        # The interpreter's start and the plugin's imports, measured in the same run.
+        own = plugin_overhead(cluster, "a1", config)
+        imports = own["imports"] - own["python"]
         print("CNI ADD + DEL of a container (Mesos' isolator stand-in), medians of %d alternating rounds, ms:"
               % CNI_RUNS)
-        print("  bridge plugin alone %.1f   group plugin around it %.1f   difference %.1f"
-              % (cni["bare"], cni["grouped"], cni["grouped"] - cni["bare"]))
-        print("  of which the interpreter's own start (python -IS, ADD and DEL) %.1f   the rest %.1f  (target <= 10),"
-              % (cni["python"], rest))
-        print("  the rest being the plugin's imports %.1f and its work (the delegate's start, the record, nft) %.1f"
-              % (cni["imports"] - cni["python"], rest - (cni["imports"] - cni["python"])))
-
-        own = plugin_overhead(cluster, "a1", config)
-        work = own["plugin"] - own["stand-in"] - own["imports"]
-        print("the group plugin's own cost, ADD + DEL around a stand-in delegate, medians of 51 alternating rounds, ms:")
+        print("  bridge plugin alone %.1f   group plugin around it %.1f   difference %.1f, of which the interpreter's"
+              " own start (python -IS, ADD and DEL) %.1f   the rest %.1f  (target <= 10)"
+              % (cni["bare"], cni["grouped"], cni["grouped"] - cni["bare"], own["python"],
+                 cni["grouped"] - cni["bare"] - own["python"]))
+        rest = own["plugin"] - own["stand-in"] - own["python"]
+        print("the group plugin's own cost, ADD + DEL around a stand-in delegate, medians of %d alternating rounds, ms:"
+              % OVERHEAD_RUNS)
         print("  stand-in alone %.1f   group plugin around it %.1f   difference %.1f, of which the interpreter's own"
               " start %.1f   the rest %.1f  (target <= 10): its imports %.1f, its work (the record, nft, the"
               " delegate's start) %.1f" % (own["stand-in"], own["plugin"], own["plugin"] - own["stand-in"], own["python"],
-                                           own["plugin"] - own["stand-in"] - own["python"],
-                                           own["imports"] - own["python"], work))
+                                           rest, imports, rest - imports))
         if not rounds:
             return
         print("group policy step on an agent (the boot unit's code, one nft transaction), s (changes):")

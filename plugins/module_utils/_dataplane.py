@@ -270,7 +270,8 @@ def change_text(change):
 
 
 class _ApplyLock:
-    """The context of ``applying`` (a class, not contextlib: see ``options``)."""
+    """The context of ``applying``: a class, because importing contextlib would cost the group
+    plugin, which imports this file at every container's start."""
 
     def __init__(self, path):
         self.path = path

@@ -149,17 +149,22 @@ def spawn(argv, data=b"", stderr=True):
     stderr_read, stderr_write = os.pipe() if stderr else (None, 2)
     actions = [(os.POSIX_SPAWN_DUP2, stdin_read, 0), (os.POSIX_SPAWN_DUP2, stdout_write, 1),
                (os.POSIX_SPAWN_DUP2, stderr_write, 2)]
+    child_ends = [stdin_read, stdout_write] + ([stderr_write] if stderr else [])
+    our_ends = [stdin_write, stdout_read] + ([stderr_read] if stderr else [])
     try:
         # SIGPIPE back to its default in the child, as subprocess does (Python ignores it). No
         # AnsibleModule here: the CNI plugin runs without Ansible.
         pid = os.posix_spawn(argv[0], argv, os.environ,  # pylint: disable=ansible-bad-function
                              file_actions=actions, setsigdef=(signal.SIGPIPE,))
+    except OSError:
+        for fd in our_ends:
+            os.close(fd)
+        raise
     finally:
-        for fd in (stdin_read, stdout_write, stderr_write if stderr else None):
-            if fd is not None:
-                os.close(fd)
+        for fd in child_ends:
+            os.close(fd)
     output = {stdout_read: [], stderr_read: []}
-    readers = [fd for fd in (stdout_read, stderr_read) if fd is not None]
+    readers = our_ends[1:]
     writers = [stdin_write]
     pending = memoryview(data or b"")
     if pending:
@@ -189,7 +194,7 @@ def spawn(argv, data=b"", stderr=True):
                 readers.remove(fd)
     status = os.waitpid(pid, 0)[1]
     rc = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
-    return rc, b"".join(output[stdout_read]), b"".join(output.get(stderr_read, []))
+    return rc, b"".join(output[stdout_read]), b"".join(output[stderr_read])
 
 
 __all__ = ("CommandHost", "Host", "HostError", "ModuleHost", "SEARCH_PATH", "run_module", "spawn")

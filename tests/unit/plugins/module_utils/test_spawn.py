@@ -7,7 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import signal
+import os
+import sys
+import threading
+
+import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils._host import spawn
 
@@ -26,10 +30,27 @@ def test_a_signal_is_reported_as_a_shell_would():
     assert spawn([SH, "-c", "kill -TERM $$"])[0] == 128 + 15
 
 
+# Echoes its stdin to stdout and stderr as it reads it (no /dev/stderr or /proc needed).
+ECHO_BOTH = ("import sys\n"
+             "while True:\n"
+             "    chunk = sys.stdin.buffer.read1(4096)\n"
+             "    if not chunk:\n"
+             "        break\n"
+             "    sys.stdout.buffer.write(chunk); sys.stdout.flush()\n"
+             "    sys.stderr.buffer.write(chunk); sys.stderr.flush()\n")
+
+
 def test_large_input_and_output_on_both_streams_do_not_block():
-    # More than a pipe holds (64 KiB) each way, stderr written while stdin is still being fed.
+    # More than a pipe holds (64 KiB) each way, both written while stdin is still being fed.
     data = b"x" * 1000000
-    rc, out, err = spawn([SH, "-c", "tee /dev/stderr"], data)
+    answers = []
+    # In a thread: a deadlock fails the test instead of hanging the suite.
+    worker = threading.Thread(target=lambda: answers.append(spawn([sys.executable, "-c", ECHO_BOTH], data)))
+    worker.daemon = True
+    worker.start()
+    worker.join(60)
+    assert answers, "spawn blocked: stdin full while the child waited for its stdout to be read"
+    rc, out, err = answers[0]
     assert (rc, len(out), len(err)) == (0, len(data), len(data))
 
 
@@ -38,12 +59,20 @@ def test_a_program_that_reads_nothing_does_not_break_the_caller():
 
 
 def test_sigpipe_is_back_to_its_default_in_the_child():
-    # Python ignores SIGPIPE; a child must not inherit that (a pipeline's writer would never die).
-    status = spawn(["/bin/cat", "/proc/self/status"])[1].decode()
-    ignored = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")), 16)
-    assert not ignored & (1 << (signal.SIGPIPE - 1))
+    # Python ignores SIGPIPE; a child must not inherit that: `yes` would live on to write into a
+    # closed pipe and say "Broken pipe" instead of dying of the signal.
+    rc, out, err = spawn([SH, "-c", "yes | head -n 1"])
+    assert (rc, out, err) == (0, b"y\n", b"")
 
 
 def test_stderr_false_leaves_it_to_the_caller(capfd):
     assert spawn([SH, "-c", "echo to-the-journal >&2; echo out"], stderr=False) == (0, b"out\n", b"")
     assert "to-the-journal" in capfd.readouterr().err
+
+
+def test_a_program_that_is_not_there_raises_and_leaves_no_pipe_open():
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    with pytest.raises(FileNotFoundError):
+        spawn(["/nonexistent/mo-program"], b"x")
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before
