@@ -100,7 +100,7 @@ image: docker-engine
 # scenarios run are removed before (a Docker engine left by an earlier run would hold the
 # networks of another allocation) and after, also on failure; another scenario's are left alone,
 # so that two scenarios can run at once (tests/stages.sh).
-MOLECULE_SCENARIOS := default lifecycle daytwo takeover policy live
+MOLECULE_SCENARIOS := default daytwo takeover policy live
 VOLUMES_daytwo := mo-d2-
 VOLUMES_takeover := mo-to-
 VOLUMES_policy := mo-gp-

@@ -29,7 +29,7 @@ stage() {
 if [ -n "${SCENARIOS:-}" ]; then
   lane_in_line=$SCENARIOS lane_beside="" lane_last=""
 else
-  lane_in_line="default lifecycle daytwo" lane_beside="takeover policy" lane_last="live"
+  lane_in_line="default daytwo" lane_beside="takeover policy" lane_last="live"
 fi
 
 run_lane() {
