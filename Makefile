@@ -100,10 +100,9 @@ image: docker-engine
 # scenarios run are removed before (a Docker engine left by an earlier run would hold the
 # networks of another allocation) and after, also on failure; another scenario's are left alone,
 # so that two scenarios can run at once (tests/stages.sh).
-MOLECULE_SCENARIOS := default daytwo takeover policy live
+MOLECULE_SCENARIOS := default daytwo takeover live
 VOLUMES_daytwo := mo-d2-
 VOLUMES_takeover := mo-to-
-VOLUMES_policy := mo-gp-
 VOLUMES_live := mo-lv-
 molecule: venv image
 	set -e; prefixes="$(strip $(foreach s,$(MOLECULE_SCENARIOS),$(VOLUMES_$(s))))"; \

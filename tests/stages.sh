@@ -3,7 +3,7 @@
 # so that growth shows. The Molecule scenarios mostly wait on their containers, so on this
 # 2-core machine two run at once: the first ones in line (their output as it comes), and beside
 # them the static checks (the current ansible-core's units, both sanity runs, ansible-lint, the
-# build check) then two more scenarios, their output kept in a log printed when they end.
+# build check) then another scenario, their output kept in a log printed when they end.
 # Usage (from make test, after deps and both venvs): tests/stages.sh
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -24,12 +24,12 @@ stage() {
 }
 
 # The scenarios in two lanes side by side (each has its own hosts, underlay and volumes), then
-# live alone: its propagation limits are timed, and it shares policy's underlay.
+# live alone: its propagation limits are timed.
 # SCENARIOS="default live" (make test SCENARIOS=...): only those, one after the other.
 if [ -n "${SCENARIOS:-}" ]; then
   lane_in_line=$SCENARIOS lane_beside="" lane_last=""
 else
-  lane_in_line="default daytwo" lane_beside="takeover policy" lane_last="live"
+  lane_in_line="default takeover" lane_beside="daytwo" lane_last="live"
 fi
 
 run_lane() {
