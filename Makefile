@@ -12,9 +12,10 @@ export PATH := $(BIN):$(PATH)
 .PHONY: test deps venv venv-current units units-unprivileged units-current integration sanity sanity-current lint build-check molecule \
 	docker-engine image bench clean lab lab-down
 
-# Every stage of tests/stages.sh, timed (a table at the end): the units, the image, the
-# integration tests, then the Molecule scenarios, two at a time, with the static checks (units
-# on the current ansible-core, sanity on both, ansible-lint, the build check) beside the first.
+# Every stage of tests/stages.sh, timed (a table at the end): the units, the image, then two
+# lanes side by side - the integration tests and Molecule scenarios in one, the static checks
+# (units on the current ansible-core, sanity on both, ansible-lint, the build check) and another
+# scenario in the other - then live alone.
 # make test SCENARIOS="default live": only those scenarios, one after the other.
 SCENARIOS ?=
 test: deps venv venv-current

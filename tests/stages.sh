@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make test's stages, each timed, with a table of their times at the end (also when one fails),
 # so that growth shows. The Molecule scenarios mostly wait on their containers, so on this
-# 2-core machine two run at once: the first ones in line (their output as it comes), and beside
-# them the static checks (the current ansible-core's units, both sanity runs, ansible-lint, the
-# build check) then another scenario, their output kept in a log printed when they end.
+# 2-core machine two run at once: the integration tests and the first ones in line (their output
+# as it comes), and beside them the static checks (the current ansible-core's units, both sanity
+# runs, ansible-lint, the build check) then another scenario, their output kept in a log printed
+# when they end.
 # Usage (from make test, after deps and both venvs): tests/stages.sh
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -40,7 +41,7 @@ run_lane() {
 }
 
 beside() {
-  local failed=0 where="beside the first scenarios"
+  local failed=0 where="beside"
   for name in units-current sanity sanity-current lint build-check; do
     stage "$name" "$name" || failed=1
   done
@@ -49,16 +50,17 @@ beside() {
   return $failed
 }
 
+# The static checks start beside the integration tests (no Molecule scenario runs yet then), so
+# that both lanes end about together.
 failed=0
-stage units units && stage units-unprivileged units-unprivileged && stage image image \
-  && stage integration integration || failed=1
+stage units units && stage units-unprivileged units-unprivileged && stage image image || failed=1
 if [ $failed = 0 ]; then
   beside >"$out/beside.log" 2>&1 &
   beside_pid=$!
   # shellcheck disable=SC2086
-  run_lane $lane_in_line || failed=1
+  { stage integration integration && run_lane $lane_in_line; } || failed=1
   wait "$beside_pid" || failed=1
-  echo "== what ran beside the first scenarios ($out/beside.log):"
+  echo "== what ran beside ($out/beside.log):"
   cat "$out/beside.log"
   # shellcheck disable=SC2086
   [ $failed = 1 ] || run_lane $lane_last || failed=1
