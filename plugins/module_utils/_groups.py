@@ -43,7 +43,7 @@ import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import GROUP_LABEL, MEMBERS_DIR, NFT_TABLE, applying
 from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_PATH, spawn
-from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines
+from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines, leave_script
 
 CNI_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"]
 # The watcher reads Docker's events in windows of this many seconds, so that it can be stopped
@@ -78,7 +78,17 @@ def resolve(candidates, names):
     return next(iter(found), 0)
 
 
-def _nft(script):
+# What nft --echo prints once the kernel has committed its batch (nftables 0.9 and later).
+NFT_COMMITTED = b"# new generation "
+
+
+def _nft(script, settle=True):
+    """Run ``script`` as one nft transaction: (rc, stderr text).
+
+    ``settle=False``: return once the kernel has committed it. A batch that removed set elements
+    commits at once, but nft's exit then waits for the kernel to free them (closing its netlink
+    socket flushes that work past an RCU grace period: 8-30 ms); the CNI plugin, which exits
+    right after, need not wait for that (its DEL, every container's stop)."""
     nft = None
     for directory in os.environ.get("PATH", "").split(os.pathsep) + list(SEARCH_PATH):
         if directory and os.access(os.path.join(directory, "nft"), os.X_OK):
@@ -87,7 +97,10 @@ def _nft(script):
     if nft is None:
         raise GroupError("nft is not installed (the nftables package): group policy needs it")
     # A CNI plugin runs without Ansible: there is no AnsibleModule.run_command to call.
-    rc, unused, err = spawn([nft, "-f", "-"], script.encode())
+    if settle:
+        rc, unused, err = spawn([nft, "-f", "-"], script.encode())
+    else:
+        rc, unused, err = spawn([nft, "--echo", "-f", "-"], script.encode(), until=NFT_COMMITTED)
     return rc, err.decode(errors="replace").strip()
 
 
@@ -108,8 +121,9 @@ def join(members_dir, table, key, number, addresses, details):
         raise GroupError("cannot add %s to group %d: %s" % (", ".join(addresses), number, err))
 
 
-def leave(members_dir, table, key):
-    """Remove what ``join`` recorded under ``key`` (the file first, then each set element)."""
+def leave(members_dir, table, key, settle=True):
+    """Remove what ``join`` recorded under ``key`` (the file first, then each set element);
+    ``settle``: see ``_nft``."""
     path = os.path.join(members_dir, key + ".json")
     try:
         with open(path) as handle:
@@ -117,9 +131,10 @@ def leave(members_dir, table, key):
     except (OSError, ValueError):
         return None
     os.unlink(path)
-    lines = leave_lines(table, int(record["group"]), record.get("addresses") or [])
+    number, addresses = int(record["group"]), record.get("addresses") or []
+    lines = leave_lines(table, number, addresses)
     with applying():
-        if lines and _nft("\n".join(lines) + "\n")[0] != 0:
+        if lines and _nft(leave_script(table, number, addresses), settle)[0] != 0:
             # One already gone (a reconciliation removed it) fails the whole transaction: then one at a time.
             for line in lines:
                 _nft(line + "\n")
@@ -224,7 +239,8 @@ def cni_main(stdin):
         sys.stdout.write(output.decode())
         return 0
     if command == "DEL":
-        leave(members_dir, table, key)
+        # Out of its group before the delegate frees the addresses (nft has committed when this returns).
+        leave(members_dir, table, key, settle=False)
     rc, output = run_delegate(config, config)
     sys.stdout.write(output.decode(errors="replace"))
     return rc

@@ -137,9 +137,13 @@ class CommandHost(Host):
         self.say("warning: %s" % text)
 
 
-def spawn(argv, data=b"", stderr=True):
+def spawn(argv, data=b"", stderr=True, until=None):
     """Run ``argv`` (a list, never a shell) with ``data`` (bytes) on stdin; returns ``(rc,
     stdout, stderr)`` as bytes (``stderr=False``: the child writes to ours, and b"" is returned).
+
+    ``until`` (bytes): as soon as the child's stdout holds it, return with rc 0 and leave the
+    child to end alone (never waited for: for a caller about to exit, whose child's last work
+    does not concern it). A child that ends without printing it is waited for as usual.
 
     For what runs at every container start (the group plugin: its delegate and nft), where
     importing subprocess (signal, threading, selectors) costs more than the work itself.
@@ -189,6 +193,10 @@ def spawn(argv, data=b"", stderr=True):
             chunk = os.read(fd, 65536)
             if chunk:
                 output[fd].append(chunk)
+                if until and fd == stdout_read and until in b"".join(output[fd]):
+                    for end in readers + writers:
+                        os.close(end)
+                    return 0, b"".join(output[stdout_read]), b"".join(output[stderr_read])
             else:
                 os.close(fd)
                 readers.remove(fd)

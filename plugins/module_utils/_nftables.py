@@ -113,6 +113,14 @@ def leave_lines(table, number, addresses):
             for version, members in sorted(by_version(addresses).items()) for address in members]
 
 
+def leave_script(table, number, addresses):
+    """The nft transaction that removes ``addresses`` from the sets of group ``number``. It starts
+    with an add of the (existing) table: ``nft --echo`` echoes that once the kernel has committed
+    the batch (deletions alone echo nothing), so a caller can go on before nft has ended. Where
+    the table is missing, the deletions fail and the whole batch makes nothing."""
+    return "\n".join(["add table inet %s" % table] + leave_lines(table, number, addresses)) + "\n"
+
+
 def _ip_address(text):
     """``ipaddress.ip_address``, imported at first use: the group plugin (every container's start)
     imports this file for join_script and leave_lines alone."""

@@ -216,6 +216,17 @@ def test_del_leaves_no_member_behind_also_when_the_delegate_fails(cluster):
     cluster.isolator("DEL", "a1", "temp")
 
 
+def test_del_removes_every_member_also_when_one_is_gone_already(cluster):
+    # The DEL's one transaction fails on an element removed meanwhile (a reconciliation): each goes alone then.
+    a1 = cluster.lab.hosts["a1"]
+    half = cluster.add("a1", "half", {"groups": ["db"]})
+    a1.run("nft", "delete", "element", "inet", "mesos_overlay", "g200_4", "{ %s }" % half["ip4"])
+    assert half["ip6"] in _elements(a1, "g200_6")
+    cluster.isolator("DEL", "a1", "half")
+    assert half["ip4"] not in _elements(a1, "g200_4") and half["ip6"] not in _elements(a1, "g200_6")
+    assert "cni-half-eth0.json" not in os.listdir(os.path.join(cluster.workdir, "a1", "members"))
+
+
 def test_an_unknown_group_fails_the_container_before_it_is_attached(cluster):
     proc = cluster.isolator("ADD", "a1", "typo", {"groups": ["dbb"]}, check=False)
     assert proc.returncode != 0 and "dbb" in proc.stderr + proc.stdout and "db=200" in proc.stderr + proc.stdout

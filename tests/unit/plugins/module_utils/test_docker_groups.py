@@ -58,7 +58,7 @@ class RecordedDocker(object):
 @pytest.fixture
 def nft(monkeypatch, tmp_path):
     scripts = []
-    monkeypatch.setattr(_groups, "_nft", lambda script: (scripts.append(script), (0, ""))[1])
+    monkeypatch.setattr(_groups, "_nft", lambda script, settle=True: (scripts.append(script), (0, ""))[1])
     monkeypatch.setenv("MESOS_OVERLAY_APPLY_LOCK", str(tmp_path / "apply.lock"))
     return scripts
 

@@ -76,3 +76,18 @@ def test_a_program_that_is_not_there_raises_and_leaves_no_pipe_open():
         spawn(["/nonexistent/mo-program"], b"x")
     if before is not None:
         assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_until_returns_once_the_child_said_it_and_leaves_the_child_running():
+    rc, out, err = spawn([SH, "-c", 'echo "# new generation 7 by process $$"; exec sleep 30'], until=b"# new generation ")
+    assert (rc, err) == (0, b"")
+    pid = int(out.split()[-1])
+    try:
+        assert os.waitpid(pid, os.WNOHANG) == (0, 0), "spawn waited for the child's end"
+    finally:
+        os.kill(pid, 15)
+        os.waitpid(pid, 0)
+
+
+def test_until_not_said_is_waited_for_as_usual():
+    assert spawn([SH, "-c", "echo other; echo why >&2; exit 3"], until=b"# new generation ") == (3, b"other\n", b"why\n")
