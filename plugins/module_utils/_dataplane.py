@@ -24,9 +24,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import fcntl
-import json
 import os
-import re
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
 from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError
@@ -47,6 +45,8 @@ LEGACY_COMMENT = "mesos-overlay"
 # The group policy: one nftables table, a set of addresses per group and IP version, the
 # containers' records (one JSON file per container and network), the label that names a group.
 NFT_TABLE = "mesos_overlay"
+# What an nft name may hold (no '-' or '.'); the rest of an overlay's name becomes '_' in its chain's.
+NFT_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 MEMBERS_DIR = "/run/mesos-overlay/groups"
 GROUP_LABEL = "mesos.overlay.group"
 # The group travels in the VXLAN header (gbp): 16 bits of the packet mark.
@@ -88,7 +88,7 @@ def group_set(number, version):
 
 def policy_chain(overlay):
     """The nftables chain that judges traffic to one overlay's containers (no '-' or '.' in nft names)."""
-    return "to_" + re.sub(r"[^A-Za-z0-9_]", "_", overlay)
+    return "to_" + "".join(char if char in NFT_NAME_CHARS else "_" for char in overlay)
 
 
 def group_mark(number):
@@ -187,6 +187,8 @@ def with_table(plane, table):
 
 def plane_text(plane):
     """The plane file's text (what the boot command reads), the same for the same plane."""
+    import json  # here: the group plugin (every container's start) imports this file, not json
+
     return json.dumps(plane, indent=2, sort_keys=True) + "\n"
 
 

@@ -33,9 +33,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# Only what a CNI call needs is imported here (no ipaddress, subprocess, threading): Python's
-# imports are most of what the plugin adds to a container's start.
-import json
+# Only what a CNI call needs is imported here (no ipaddress, subprocess, threading, nor json,
+# which imports re: _jsontext): Python's imports are most of what the plugin adds to a container's start.
 import os
 import _socket as socket  # the C module: socket.py would import enum and selectors
 import sys
@@ -43,6 +42,7 @@ import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import GROUP_LABEL, MEMBERS_DIR, NFT_TABLE, applying
 from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_PATH, spawn
+from ansible_collections.mesos.overlay.plugins.module_utils._jsontext import dumps, loads
 from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines, leave_script
 
 CNI_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"]
@@ -111,8 +111,7 @@ def join(members_dir, table, key, number, addresses, details):
     path = os.path.join(members_dir, key + ".json")
     temporary = path + ".tmp"
     with open(temporary, "w") as handle:
-        json.dump(dict(details, group=number, addresses=addresses), handle, sort_keys=True)
-        handle.write("\n")
+        handle.write(dumps(dict(details, group=number, addresses=addresses), sort_keys=True) + "\n")
     os.rename(temporary, path)
     with applying():
         rc, err = _nft(join_script(table, number, addresses))
@@ -127,7 +126,7 @@ def leave(members_dir, table, key, settle=True):
     path = os.path.join(members_dir, key + ".json")
     try:
         with open(path) as handle:
-            record = json.load(handle)
+            record = loads(handle.read())
     except (OSError, ValueError):
         return None
     os.unlink(path)
@@ -146,7 +145,7 @@ def leave(members_dir, table, key, settle=True):
 # ---------------------------------------------------------------------------------------
 
 def cni_error(version, code, message):
-    sys.stdout.write(json.dumps({"cniVersion": version, "code": code, "msg": message}) + "\n")
+    sys.stdout.write(dumps({"cniVersion": version, "code": code, "msg": message}) + "\n")
     return 1
 
 
@@ -193,19 +192,19 @@ def run_delegate(config, stdin_config):
         path = os.path.join(directory, delegate.get("type", ""))
         if directory and delegate.get("type") and os.access(path, os.X_OK):
             # The delegate plugin, as a CNI runtime runs it (no Ansible here); its stderr is ours.
-            rc, output, unused = spawn([path], json.dumps(delegate).encode(), stderr=False)
+            rc, output, unused = spawn([path], dumps(delegate).encode(), stderr=False)
             return rc, output
     message = "delegate plugin %r is not in CNI_PATH %s" % (delegate.get("type"), os.environ.get("CNI_PATH"))
-    return 1, (json.dumps({"cniVersion": config.get("cniVersion"), "code": 1, "msg": message}) + "\n").encode()
+    return 1, (dumps({"cniVersion": config.get("cniVersion"), "code": 1, "msg": message}) + "\n").encode()
 
 
 def cni_main(stdin):
     command = os.environ.get("CNI_COMMAND", "")
     if command == "VERSION":
-        sys.stdout.write(json.dumps({"cniVersion": "0.2.0", "supportedVersions": CNI_VERSIONS}) + "\n")
+        sys.stdout.write(dumps({"cniVersion": "0.2.0", "supportedVersions": CNI_VERSIONS}) + "\n")
         return 0
     try:
-        config = json.loads(stdin or "{}")
+        config = loads(stdin or "{}")
     except ValueError as exc:
         return cni_error("0.2.0", 6, "the network config is not JSON: %s" % exc)
     version = config.get("cniVersion", "0.2.0")
@@ -224,7 +223,7 @@ def cni_main(stdin):
             sys.stdout.write(output.decode(errors="replace"))
             return rc
         try:
-            addresses = result_addresses(json.loads(output.decode()))
+            addresses = result_addresses(loads(output.decode()))
             if not addresses:
                 raise GroupError("the delegate's result has no address")
             join(members_dir, table, key, number, addresses,
@@ -409,7 +408,7 @@ class DockerGroups(object):
         """The config in the file, None without one; raises ValueError when it is not a config."""
         try:
             with open(self.path) as handle:
-                config = json.load(handle)
+                config = loads(handle.read())
         except FileNotFoundError:
             return None
         except OSError as exc:

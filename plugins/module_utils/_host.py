@@ -19,7 +19,12 @@ __metaclass__ = type
 
 import os
 import select
-import signal
+try:
+    # The C module: signal.py wraps it in enums (enum, functools, collections: 5 ms of each
+    # group plugin start), and spawn needs one number of it.
+    from _signal import SIGPIPE
+except ImportError:  # another interpreter than CPython
+    from signal import SIGPIPE
 import sys
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
@@ -146,7 +151,7 @@ def spawn(argv, data=b"", stderr=True, until=None):
     does not concern it). A child that ends without printing it is waited for as usual.
 
     For what runs at every container start (the group plugin: its delegate and nft), where
-    importing subprocess (signal, threading, selectors) costs more than the work itself.
+    importing subprocess (signal.py, threading, selectors) costs more than the work itself.
     """
     stdin_read, stdin_write = os.pipe()
     stdout_read, stdout_write = os.pipe()
@@ -159,7 +164,7 @@ def spawn(argv, data=b"", stderr=True, until=None):
         # SIGPIPE back to its default in the child, as subprocess does (Python ignores it). No
         # AnsibleModule here: the CNI plugin runs without Ansible.
         pid = os.posix_spawn(argv[0], argv, os.environ,  # pylint: disable=ansible-bad-function
-                             file_actions=actions, setsigdef=(signal.SIGPIPE,))
+                             file_actions=actions, setsigdef=(SIGPIPE,))
     except OSError:
         for fd in our_ends:
             os.close(fd)

@@ -17,14 +17,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
-import re
 import zlib
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
     GROUP_MARK_MASK, POLICY_GENERATION_SHIFT, group_mark, group_set, policy_chain)
+from ansible_collections.mesos.overlay.plugins.module_utils._jsontext import dumps, loads
 
 # Where the chains hook in: marking before anything else; judging before iptables' filter
 # chains, so that a denied flow never reaches them.
@@ -41,7 +40,7 @@ def policy_generation(params):
     """The policy's generation: 16 bits (never 0, the mark of a flow never judged) that change
     whenever what the table decides changes (groups, overlays and their rules, address spaces)."""
     decided = dict((key, value) for key, value in params.items() if key not in ("state", "table", "members_dir"))
-    generation = zlib.crc32(json.dumps(decided, sort_keys=True).encode()) & 0xFFFF
+    generation = zlib.crc32(dumps(decided, sort_keys=True).encode()) & 0xFFFF
     return generation or 1
 
 
@@ -138,19 +137,21 @@ def by_version(addresses):
 
 
 # A counter as ``nft list`` prints it: its values are the kernel's, not part of the rule.
-COUNTER = re.compile(r"\bcounter packets ([0-9]+) bytes ([0-9]+)")
+COUNTER = r"\bcounter packets ([0-9]+) bytes ([0-9]+)"
 VERDICTS = {"accept": "allow", "drop": "deny"}
 
 
 def _counted(rule, counted):
     """``rule`` without its counter's values; adds the packets it counted to ``counted`` by its verdict."""
-    match = COUNTER.search(rule)
+    import re  # here: the group plugin (every container's start) imports this file, not re
+
+    match = re.search(COUNTER, rule)
     if match is None:
         return rule
     verdict = VERDICTS.get(rule.rsplit(" ", 1)[-1])
     if verdict is not None:
         counted[verdict] += int(match.group(1))
-    return COUNTER.sub("counter", rule)
+    return re.sub(COUNTER, "counter", rule)
 
 
 def parse_listing(text):
@@ -204,7 +205,7 @@ def read_members(directory, warn=None):
         path = os.path.join(directory, name)
         try:
             with open(path) as handle:
-                record = json.load(handle)
+                record = loads(handle.read())
             number = int(record["group"])
             addresses = [_ip_address(address) for address in record.get("addresses") or []]
         except (OSError, ValueError, KeyError, TypeError) as exc:
