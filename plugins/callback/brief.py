@@ -123,6 +123,15 @@ class CallbackModule(DefaultCallback):
             self._tell(result, message if result.task.run_once else "ok: [%s] %s" % (self.host_label(result), message),
                        C.COLOR_OK)
 
+    def v2_runner_item_on_ok(self, result):
+        message = message_of(result)
+        if message is None or result.result.get("changed", False) or self._display.verbosity:
+            super(CallbackModule, self).v2_runner_item_on_ok(result)
+            return
+        self._handle_warnings_and_exception(result)
+        self._tell(result, "ok: [%s] (item=%s) %s" % (self.host_label(result), self._get_item_label(result.result), message),
+                   C.COLOR_OK)
+
     def v2_runner_on_failed(self, result, ignore_errors=False):
         message = message_of(result)
         if message is None or result.task.loop or self._display.verbosity:

@@ -45,6 +45,14 @@ PLAYBOOK = """
     - name: Each host says something
       ansible.builtin.debug:
         msg: "line one"
+    - name: Each item says something
+      ansible.builtin.debug:
+        msg: "about {{ item }}"
+      loop: [a, b]
+    - name: Items that change nothing
+      ansible.builtin.command: "echo {{ item }}"
+      loop: [a, b]
+      changed_when: false
     - name: Judge (its success says nothing, the assert action's default message)
       ansible.builtin.assert:
         that: fail_at_end | bool
@@ -81,6 +89,9 @@ def test_only_what_needs_reading_is_printed_and_messages_read_as_written(tmp_pat
         "a          .  ok",
         "TASK [Each host says something]",
         "ok: [localhost] line one",
+        "TASK [Each item says something]",
+        "ok: [localhost] (item=a) about a",
+        "ok: [localhost] (item=b) about b",
     ], proc.stdout
     assert "changed=1" in lines[recap + 1] and "failed=0" in lines[recap + 1] and "skipped=2" in lines[recap + 1]
 
