@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from ansible_collections.mesos.overlay.plugins.module_utils import _jsontext
 
@@ -33,6 +33,7 @@ def codec(request, monkeypatch):
     return _jsontext
 
 
+@settings(deadline=None)
 @given(value=VALUES, sort_keys=st.booleans())
 def test_the_same_text_and_value_as_the_json_package(value, sort_keys):
     for accelerated in (_jsontext._ACCELERATED, None):
