@@ -13,17 +13,27 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import atexit
 import ipaddress
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 PREFIX = "mo-it-"
 UNDERLAY_NS = PREFIX + "underlay"
 # 198.18.0.0/15 is reserved for benchmarking: no real network uses it.
 UNDERLAY_NET = "198.18.0.0/24"
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+# The data plane's apply lock (taken by the group plugin, the boot command and the modules run
+# in the namespaces, which share this machine's files) is this run's, not /run/mesos-overlay's:
+# the tests and benches leave nothing behind there.
+_RUN_DIR = tempfile.mkdtemp(prefix="mo-it-run-")
+atexit.register(shutil.rmtree, _RUN_DIR, True)
+os.environ.setdefault("MESOS_OVERLAY_APPLY_LOCK", os.path.join(_RUN_DIR, "apply.lock"))
 
 
 def sh(*argv, check=True, netns=None):
