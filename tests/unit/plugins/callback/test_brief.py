@@ -9,7 +9,6 @@ __metaclass__ = type
 
 import os
 import subprocess
-import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 
@@ -63,20 +62,20 @@ PLAYBOOK = """
 REPORT = "3 hosts: every pair connected\\n\\nfrom \\\\ to  a  b\\na          .  ok"
 
 
-def run(tmp_path, *extra, **env_extra):
+def run(tmp_path, interpreter, *extra, **env_extra):
     playbook = tmp_path / "play.yml"
     playbook.write_text(PLAYBOOK % {"report": REPORT})
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+    env = dict(interpreter.env, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_STDOUT_CALLBACK="mesos.overlay.brief", ANSIBLE_LOCALHOST_WARNING="0",
                ANSIBLE_INVENTORY_UNPARSED_WARNING="0", **env_extra)
-    # ansible-playbook of the interpreter running the tests (a venv's, or any user's through PYTHONPATH).
-    proc = subprocess.run([sys.executable, "-m", "ansible.cli.playbook", str(playbook)] + list(extra), cwd=ROOT,
+    # ansible-playbook of the packages running the tests (conftest.Interpreter).
+    proc = subprocess.run([interpreter.executable, "-m", "ansible.cli.playbook", str(playbook)] + list(extra), cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=300, check=False)
     return proc, [line for line in proc.stdout.splitlines() if line.strip()]
 
 
-def test_only_what_needs_reading_is_printed_and_messages_read_as_written(tmp_path):
-    proc, lines = run(tmp_path)
+def test_only_what_needs_reading_is_printed_and_messages_read_as_written(tmp_path, interpreter):
+    proc, lines = run(tmp_path, interpreter)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     recap = lines.index([line for line in lines if line.startswith("PLAY RECAP")][0])
     assert lines[:recap] == [
@@ -96,8 +95,8 @@ def test_only_what_needs_reading_is_printed_and_messages_read_as_written(tmp_pat
     assert "changed=1" in lines[recap + 1] and "failed=0" in lines[recap + 1] and "skipped=2" in lines[recap + 1]
 
 
-def test_a_failed_judgement_prints_its_message_once_as_text(tmp_path):
-    proc, lines = run(tmp_path, "-e", "fail_at_end=false")
+def test_a_failed_judgement_prints_its_message_once_as_text(tmp_path, interpreter):
+    proc, lines = run(tmp_path, interpreter, "-e", "fail_at_end=false")
     assert proc.returncode == 2
     output = proc.stdout + proc.stderr
     assert "fatal: [localhost]: FAILED! 3 hosts: every pair connected\nfrom \\ to  a  b\na          .  ok" in \
@@ -106,8 +105,8 @@ def test_a_failed_judgement_prints_its_message_once_as_text(tmp_path):
     assert "Origin:" not in output and "=>" not in output
 
 
-def test_the_default_callback_options_still_apply(tmp_path):
-    proc, lines = run(tmp_path, ANSIBLE_DISPLAY_OK_HOSTS="1", ANSIBLE_DISPLAY_SKIPPED_HOSTS="1")
+def test_the_default_callback_options_still_apply(tmp_path, interpreter):
+    proc, lines = run(tmp_path, interpreter, ANSIBLE_DISPLAY_OK_HOSTS="1", ANSIBLE_DISPLAY_SKIPPED_HOSTS="1")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "TASK [Nothing changes here]" in lines and "ok: [localhost]" in lines
     assert "TASK [Skipped here]" in lines and "skipping: [localhost]" in lines

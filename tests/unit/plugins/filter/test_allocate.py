@@ -9,7 +9,6 @@ __metaclass__ = type
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 
@@ -50,18 +49,18 @@ PLAYBOOK = """
 """
 
 
-def run_playbook(tmp_path, network):
+def run_playbook(tmp_path, network, interpreter):
     playbook = tmp_path / "play.yml"
     playbook.write_text(PLAYBOOK % json.dumps(network))
-    env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+    env = dict(interpreter.env, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_CALLBACK_RESULT_FORMAT="json")
-    # ansible-playbook of the interpreter running the tests (a venv's, or any user's through PYTHONPATH).
-    return subprocess.run([sys.executable, "-m", "ansible.cli.playbook", str(playbook)], cwd=ROOT, env=env,
+    # ansible-playbook of the packages running the tests (conftest.Interpreter).
+    return subprocess.run([interpreter.executable, "-m", "ansible.cli.playbook", str(playbook)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_playbook_in_checkout_uses_the_filter_without_installing(tmp_path):
-    proc = run_playbook(tmp_path, NETWORK)
+def test_playbook_in_checkout_uses_the_filter_without_installing(tmp_path, interpreter):
+    proc = run_playbook(tmp_path, NETWORK, interpreter)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     line = [x for x in proc.stdout.splitlines() if "RESULT=" in x][0]
     result = json.loads(line.split("RESULT=", 1)[1].rstrip('"').replace('\\"', '"'))
@@ -69,7 +68,7 @@ def test_playbook_in_checkout_uses_the_filter_without_installing(tmp_path):
     assert result["members"]["agent-1"]["overlays"]["dcos"]["docker_bridge"]["ip"] == "9.0.1.128/25"
 
 
-def test_playbook_reports_bad_input_by_field_and_value(tmp_path):
-    proc = run_playbook(tmp_path, dict(NETWORK, vtep_subnet="32.0.0.0/4"))
+def test_playbook_reports_bad_input_by_field_and_value(tmp_path, interpreter):
+    proc = run_playbook(tmp_path, dict(NETWORK, vtep_subnet="32.0.0.0/4"), interpreter)
     assert proc.returncode != 0
     assert "vtep_subnet: '32.0.0.0/4' is too large" in proc.stdout + proc.stderr

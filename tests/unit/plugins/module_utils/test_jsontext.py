@@ -10,7 +10,6 @@ __metaclass__ = type
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -62,13 +61,13 @@ def test_what_json_cannot_write_is_refused_alike(codec):
     assert codec.dumps({"after": "a refusal"}) == '{"after": "a refusal"}'
 
 
-def test_the_group_plugin_s_imports_leave_out_json_and_re():
+def test_the_group_plugin_s_imports_leave_out_json_and_re(interpreter):
     # What a container's start pays for: the plugin's module, imported as its launcher does (-I -S).
     code = ("import sys; from ansible_collections.mesos.overlay.plugins.module_utils import _groups; "
             "print(' '.join(sorted(m for m in ('json', 're', 'enum', 'signal', 'subprocess', 'ipaddress') "
             "if m in sys.modules)))")
     root = _jsontext.__file__.rsplit(os.sep + "ansible_collections" + os.sep, 1)[0]
-    proc = subprocess.run([sys.executable, "-I", "-S", "-c", "import sys; sys.path.insert(0, %r); %s" % (root, code)],
+    proc = subprocess.run([interpreter.executable, "-I", "-S", "-c", "import sys; sys.path.insert(0, %r); %s" % (root, code)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""

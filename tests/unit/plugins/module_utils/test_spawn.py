@@ -8,7 +8,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import sys
 import threading
 
 import pytest
@@ -40,12 +39,12 @@ ECHO_BOTH = ("import sys\n"
              "    sys.stderr.buffer.write(chunk); sys.stderr.flush()\n")
 
 
-def test_large_input_and_output_on_both_streams_do_not_block():
+def test_large_input_and_output_on_both_streams_do_not_block(interpreter):
     # More than a pipe holds (64 KiB) each way, both written while stdin is still being fed.
     data = b"x" * 1000000
     answers = []
     # In a thread: a deadlock fails the test instead of hanging the suite.
-    worker = threading.Thread(target=lambda: answers.append(spawn([sys.executable, "-c", ECHO_BOTH], data)))
+    worker = threading.Thread(target=lambda: answers.append(spawn([interpreter.executable, "-c", ECHO_BOTH], data)))
     worker.daemon = True
     worker.start()
     worker.join(60)

@@ -35,8 +35,8 @@ def test_each_question_is_answered_and_nothing_changes(tmp_path):
     assert result["contents"] == {str(flag): "cgroups/cpu\n", str(tmp_path / "modules"): None}
 
 
-def test_the_interpreter_asked_imports_for_real():
-    result = info(python_modules=["json", "mesos_overlay_no_such_module"])
+def test_the_interpreter_asked_imports_for_real(interpreter):
+    result = info(python=interpreter.executable, python_modules=["json", "mesos_overlay_no_such_module"])
     assert result["python_modules"] == {"json": True, "mesos_overlay_no_such_module": False}
 
 
