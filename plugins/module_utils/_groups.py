@@ -41,7 +41,7 @@ import sys
 import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import GROUP_LABEL, MEMBERS_DIR, NFT_TABLE, applying
-from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_PATH, spawn
+from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_PATH, reap_left, spawn
 from ansible_collections.mesos.overlay.plugins.module_utils._jsontext import dumps, loads
 from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines, leave_script
 
@@ -87,8 +87,8 @@ def _nft(script, settle=True):
 
     ``settle=False``: return once the kernel has committed it. A batch that removed set elements
     commits at once, but nft's exit then waits for the kernel to free them (closing its netlink
-    socket flushes that work past an RCU grace period: 8-30 ms); the CNI plugin, which exits
-    right after, need not wait for that (its DEL, every container's stop)."""
+    socket flushes that work past an RCU grace period: 8-30 ms); the CNI plugin's DEL (every
+    container's stop) runs its delegate meanwhile and reaps nft at the end (``reap_left``)."""
     nft = None
     for directory in os.environ.get("PATH", "").split(os.pathsep) + list(SEARCH_PATH):
         if directory and os.access(os.path.join(directory, "nft"), os.X_OK):
@@ -238,9 +238,13 @@ def cni_main(stdin):
         sys.stdout.write(output.decode())
         return 0
     if command == "DEL":
-        # Out of its group before the delegate frees the addresses (nft has committed when this returns).
+        # Out of its group before the delegate frees the addresses (nft has committed when this
+        # returns); nft's end, the kernel freeing the elements, goes on beside the delegate's DEL.
         leave(members_dir, table, key, settle=False)
-    rc, output = run_delegate(config, config)
+    try:
+        rc, output = run_delegate(config, config)
+    finally:
+        reap_left()
     sys.stdout.write(output.decode(errors="replace"))
     return rc
 

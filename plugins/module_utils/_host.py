@@ -142,13 +142,28 @@ class CommandHost(Host):
         self.say("warning: %s" % text)
 
 
+# Children that spawn(until=...) returned before they ended; reap_left() waits for them.
+LEFT_RUNNING = []
+
+
+def reap_left():
+    """Wait for the children spawn(until=...) left running (a caller's last step, so that none is
+    left for whichever process would adopt it: on a real host not always one that reaps)."""
+    while LEFT_RUNNING:
+        try:
+            os.waitpid(LEFT_RUNNING.pop(), 0)
+        except ChildProcessError:
+            pass
+
+
 def spawn(argv, data=b"", stderr=True, until=None):
     """Run ``argv`` (a list, never a shell) with ``data`` (bytes) on stdin; returns ``(rc,
     stdout, stderr)`` as bytes (``stderr=False``: the child writes to ours, and b"" is returned).
 
     ``until`` (bytes): as soon as the child's stdout holds it, return with rc 0 and leave the
-    child to end alone (never waited for: for a caller about to exit, whose child's last work
-    does not concern it). A child that ends without printing it is waited for as usual.
+    child to end while the caller goes on (``reap_left`` waits for it later: for a child whose
+    last work does not concern the caller). A child that ends without printing it is waited for
+    as usual.
 
     For what runs at every container start (the group plugin: its delegate and nft), where
     importing subprocess (signal.py, threading, selectors) costs more than the work itself.
@@ -201,6 +216,7 @@ def spawn(argv, data=b"", stderr=True, until=None):
                 if until and fd == stdout_read and until in b"".join(output[fd]):
                     for end in readers + writers:
                         os.close(end)
+                    LEFT_RUNNING.append(pid)
                     return 0, b"".join(output[stdout_read]), b"".join(output[stderr_read])
             else:
                 os.close(fd)
@@ -210,4 +226,5 @@ def spawn(argv, data=b"", stderr=True, until=None):
     return rc, b"".join(output[stdout_read]), b"".join(output[stderr_read])
 
 
-__all__ = ("CommandHost", "Host", "HostError", "ModuleHost", "SEARCH_PATH", "run_module", "spawn")
+__all__ = ("CommandHost", "Host", "HostError", "LEFT_RUNNING", "ModuleHost", "SEARCH_PATH", "reap_left", "run_module",
+           "spawn")

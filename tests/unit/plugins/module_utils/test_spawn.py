@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from ansible_collections.mesos.overlay.plugins.module_utils._host import spawn
+from ansible_collections.mesos.overlay.plugins.module_utils._host import LEFT_RUNNING, reap_left, spawn
 
 SH = "/bin/sh"
 
@@ -83,9 +83,13 @@ def test_until_returns_once_the_child_said_it_and_leaves_the_child_running():
     pid = int(out.split()[-1])
     try:
         assert os.waitpid(pid, os.WNOHANG) == (0, 0), "spawn waited for the child's end"
+        assert LEFT_RUNNING == [pid]
     finally:
         os.kill(pid, 15)
-        os.waitpid(pid, 0)
+        reap_left()
+    assert LEFT_RUNNING == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left
 
 
 def test_until_not_said_is_waited_for_as_usual():
