@@ -5,7 +5,7 @@ PYTHON := $(abspath $(VENV))/bin/python
 BIN := $(abspath $(VENV))/bin
 # Debian packages the tests need on the machine itself.
 DEBIAN_PACKAGES := iproute2 iptables iputils-ping shellcheck git python3-venv docker.io debootstrap busybox-static \
-	containernetworking-plugins ethtool nftables
+	containernetworking-plugins ethtool nftables python3-nftables
 # Molecule and ansible-playbook must be the venv's.
 export PATH := $(BIN):$(PATH)
 

@@ -10,7 +10,7 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # the docker_network module, ZooKeeper (zookeeperd, for the masters of the live store) and its client
 # kazoo with prometheus-client for the host daemon, ping/nc/iperf3 for the checks, busybox for a tiny test image,
 # and systemd, so that a host boots like a real one (/sbin/init; `docker restart` reboots it).
-packages=python3,python3-docker,python3-kazoo,python3-prometheus-client,zookeeperd,iproute2,iptables,nftables,docker.io,containernetworking-plugins,iputils-ping,procps,netcat-openbsd,iperf3,busybox-static,ca-certificates,kmod,systemd,systemd-sysv
+packages=python3,python3-docker,python3-kazoo,python3-prometheus-client,zookeeperd,iproute2,iptables,nftables,python3-nftables,docker.io,containernetworking-plugins,iputils-ping,procps,netcat-openbsd,iperf3,busybox-static,ca-certificates,kmod,systemd,systemd-sysv
 recipe=$(printf '%s %s' "$packages" "$(sha256sum "$0" | cut -c1-12)" | sha256sum | cut -c1-16)
 
 if [ "${1:-}" != "--force" ] && [ "$(docker image inspect -f '{{ index .Config.Labels "recipe" }}' "$image" 2>/dev/null)" = "$recipe" ]; then

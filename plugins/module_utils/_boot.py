@@ -36,15 +36,17 @@ import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
-    DOCKER_GROUPS_PATH, PLANE_PATH, STATUS_PATH, STORE_PATH, StepFailed, apply, applying, count_changes)
+    DOCKER_GROUPS_PATH, MEMBERS_SOCKET, PLANE_PATH, STATUS_PATH, STORE_PATH, StepFailed, apply, applying, count_changes)
 from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost
 
 USAGE = ("usage: mesos-overlay run [--interval SECONDS] [--probe-interval SECONDS] [--store store.json]\n"
-         "                         [--groups groups-docker.json] [--metrics ADDRESS:PORT] [dataplane.json]\n"
+         "                         [--groups groups-docker.json] [--metrics ADDRESS:PORT] [--members-socket PATH]\n"
+         "                         [dataplane.json]\n"
          "       mesos-overlay [restore] [--check] [dataplane.json]\n"
          "       mesos-overlay status [--json] [dataplane.json]   (exit 0 healthy, 1 degraded, 2 no daemon)\n"
          "(--store: the store file of the ZooKeeper store; --groups: the Docker watcher's config of a\n"
-         " group policy; --metrics: where to serve Prometheus metrics; a restore reads none of them)\n")
+         " group policy; --metrics: where to serve Prometheus metrics; --members-socket: where to serve the\n"
+         " group plugin, %s by default; a restore reads none of them)\n" % MEMBERS_SOCKET)
 
 
 def restore(argv, host=None):
@@ -77,13 +79,13 @@ def restore(argv, host=None):
 
 
 def run(argv, host=None, store_path=STORE_PATH, groups_path=DOCKER_GROUPS_PATH, status_path=STATUS_PATH,
-        metrics_listen=""):
+        metrics_listen="", members_socket=MEMBERS_SOCKET):
     """``[--interval SECONDS] [--probe-interval SECONDS] [dataplane.json]``: the daemon, until
     SIGTERM or SIGINT (``--probe-interval``: how often each peer's health is probed); it follows
     the store the store file names, when there is one, and Docker while the watcher's config
     ``groups_path`` exists."""
     from ansible_collections.mesos.overlay.plugins.module_utils._daemon import RECONCILE_INTERVAL, Daemon, follower_of
-    from ansible_collections.mesos.overlay.plugins.module_utils._groups import DockerGroups
+    from ansible_collections.mesos.overlay.plugins.module_utils._groups import DockerGroups, MemberService
     from ansible_collections.mesos.overlay.plugins.module_utils._health import PROBE_INTERVAL, PeerHealth
     from ansible_collections.mesos.overlay.plugins.module_utils._status import DaemonStatus
 
@@ -116,7 +118,7 @@ def run(argv, host=None, store_path=STORE_PATH, groups_path=DOCKER_GROUPS_PATH, 
     health = PeerHealth(lambda: daemon.plane, CommandHost(), interval=seconds["--probe-interval"])
     daemon = Daemon(argv[0] if argv else PLANE_PATH, host, follower=follower,
                     interval=interval, attempts=int(os.environ.get("MESOS_OVERLAY_ATTEMPTS", "30")),
-                    docker_groups=DockerGroups(groups_path, host.say),
+                    docker_groups=DockerGroups(groups_path, host.say), members=MemberService(members_socket, host.say),
                     status=DaemonStatus(status_path, interval=interval, store=store, health=health), health=health)
     if metrics_listen:
         from ansible_collections.mesos.overlay.plugins.module_utils._metrics import metrics_of
@@ -159,7 +161,7 @@ def main(argv=None, host=None):
         return 0
     # The store file (the ZooKeeper store's reader), the Docker watcher's config and where to
     # serve the metrics, for the daemon; a restore and status read none of them.
-    paths = {"--store": STORE_PATH, "--groups": DOCKER_GROUPS_PATH, "--metrics": ""}
+    paths = {"--store": STORE_PATH, "--groups": DOCKER_GROUPS_PATH, "--metrics": "", "--members-socket": MEMBERS_SOCKET}
     for option in paths:
         if option in argv:
             position = argv.index(option)
@@ -170,7 +172,8 @@ def main(argv=None, host=None):
             paths[option] = argv[position + 1]
             argv = argv[:position] + argv[position + 2:]
     if argv and argv[0] == "run":
-        return run(argv[1:], host, paths["--store"], paths["--groups"], metrics_listen=paths["--metrics"])
+        return run(argv[1:], host, paths["--store"], paths["--groups"], metrics_listen=paths["--metrics"],
+                   members_socket=paths["--members-socket"])
     if "--probe-interval" in argv:
         # The wrapper gives the daemon's probe interval to every command; only run takes it.
         position = argv.index("--probe-interval")

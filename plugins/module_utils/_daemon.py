@@ -13,7 +13,8 @@ cannot be read or is not a plane is reported once and the last good plane is kep
 ever flushed for want of a plane. It logs one line per change and one per problem (when it
 starts and when it ends), never one per poll.
 
-On an agent with a group policy it also follows Docker (``_groups.DockerGroups``, a thread
+On an agent with a group policy it also applies the group plugin's changes for it
+(``_groups.MemberService``: a container's start then runs no nft process), and follows Docker (``_groups.DockerGroups``, a thread
 while the watcher's config exists): each Docker container on a policed overlay gets the group of
 its label, as the CNI plugin gives Mesos containers theirs.
 
@@ -92,7 +93,7 @@ class Daemon(object):
     """Follows the plane file at ``path`` on ``host`` (a ``_host.CommandHost``)."""
 
     def __init__(self, path, host, interval=RECONCILE_INTERVAL, attempts=30, follower=None, docker_groups=None,
-                 status=None, metrics=None, health=None):
+                 status=None, metrics=None, health=None, members=None):
         self.path = path
         self.host = host
         # A _status.DaemonStatus (what `mesos-overlay status` reads) and a _metrics.Metrics (what
@@ -103,6 +104,8 @@ class Daemon(object):
         self.health = health
         # A _groups.DockerGroups, or None (no Docker watcher, as in a restore).
         self.docker_groups = docker_groups
+        # A _groups.MemberService (the group plugin's changes, applied here), or None.
+        self.members = members
         self.interval = interval
         self.attempts = attempts
         self.follower = follower
@@ -281,6 +284,9 @@ class Daemon(object):
         if not restored:
             self.host.say("starting without a restored plane: reconciling every %gs" % self.interval)
         while not self.stopping.is_set():
+            if self.members is not None:
+                # While the plane has a group policy (an agent's plugin may ask).
+                self.members.check(bool(self.plane and (self.plane.get("group_policy") or {}).get("state") == "present"))
             if self.docker_groups is not None:
                 # Docker starts after the daemon (it waits for the restore): the thread waits for it.
                 self.docker_groups.check()
@@ -296,6 +302,8 @@ class Daemon(object):
             self.status.remove()
         if self.docker_groups is not None:
             self.docker_groups.stop()
+        if self.members is not None:
+            self.members.stop()
         if self.follower is not None:
             self.follower.close()
         self.host.say("stopped (%d change(s) made since start); the kernel keeps the plane" % self.changes)

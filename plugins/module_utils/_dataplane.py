@@ -67,6 +67,9 @@ STORE_PATH = "/etc/mesos-overlay/store.json"
 # Whoever changes the overlay's kernel state holds this lock: the dataplane module, the daemon
 # and the group plugin never interleave (each reads, plans, then applies).
 APPLY_LOCK = "/run/mesos-overlay/apply.lock"
+# Where the host daemon serves the group plugin (CNI): group members added and removed for it
+# (root only, 0600), so that a container's start and stop run no nft process.
+MEMBERS_SOCKET = "/run/mesos-overlay/members.sock"
 # The host daemon's account of itself (mesos-overlay status reads it; world-readable, no secret).
 STATUS_PATH = "/run/mesos-overlay/status.json"
 
@@ -390,7 +393,7 @@ class DataPlane:
 
 
 __all__ = ("APPLY_LOCK", "DEFAULTS", "DOCKER_BRIDGE_PREFIX", "DOCKER_GROUPS_PATH", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL",
-           "GROUP_MARK_MASK", "POLICY_GENERATION_SHIFT", "LEGACY_COMMENT", "MEMBERS_DIR", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE",
+           "GROUP_MARK_MASK", "POLICY_GENERATION_SHIFT", "LEGACY_COMMENT", "MEMBERS_DIR", "MEMBERS_SOCKET", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE",
            "PEER_OPTIONS", "PLANE_PATH", "STATUS_PATH", "STORE_PATH", "VTEP_NAME", "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane",
            "StepFailed", "apply", "applying", "change_text", "check_plane", "complete", "count_changes", "docker_bridge",
            "group_mark", "group_set", "mesos_bridge", "options", "plane_text", "policy_chain", "steps", "with_table",

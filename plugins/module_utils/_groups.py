@@ -40,10 +40,10 @@ import _socket as socket  # the C module: socket.py would import enum and select
 import sys
 import time
 
-from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import GROUP_LABEL, MEMBERS_DIR, NFT_TABLE, applying
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
+    GROUP_LABEL, MEMBERS_DIR, MEMBERS_SOCKET, NFT_NAME_CHARS, NFT_TABLE, applying)
 from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_PATH, reap_left, spawn
 from ansible_collections.mesos.overlay.plugins.module_utils._jsontext import dumps, loads
-from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines, leave_script
 
 CNI_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"]
 # The watcher reads Docker's events in windows of this many seconds, so that it can be stopped
@@ -80,10 +80,15 @@ def resolve(candidates, names):
 
 # What nft --echo prints once the kernel has committed its batch (nftables 0.9 and later).
 NFT_COMMITTED = b"# new generation "
+# How long the plugin waits for the host daemon's answer (it holds the apply lock during a
+# reconciliation pass, well under a second) before it runs nft itself.
+DAEMON_TIMEOUT = 10.0
+# The most addresses one request may name (a container has one or two per network).
+MAX_ADDRESSES = 64
 
 
 def _nft(script, settle=True):
-    """Run ``script`` as one nft transaction: (rc, stderr text).
+    """Run ``script`` as one nft transaction in an nft process: (rc, stderr text).
 
     ``settle=False``: return once the kernel has committed it. A batch that removed set elements
     commits at once, but nft's exit then waits for the kernel to free them (closing its netlink
@@ -104,23 +109,77 @@ def _nft(script, settle=True):
     return rc, err.decode(errors="replace").strip()
 
 
-def join(members_dir, table, key, number, addresses, details):
+def change_members(run, joining, table, number, addresses):
+    """Add (``joining``) or remove ``addresses`` in the sets of group ``number`` of ``table``, as
+    one nft transaction run by ``run`` (script text -> (rc, error text)); returns its (rc, error).
+    A removal that fails (one element gone already: a reconciliation removed it; the batch is all
+    or nothing) is done again one element at a time."""
+    # Here, not at the top: the plugin's path through the daemon builds no nft text.
+    from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines, leave_script
+
+    if joining:
+        return run(join_script(table, number, addresses))
+    rc, err = run(leave_script(table, number, addresses))
+    if rc != 0:
+        for line in leave_lines(table, number, addresses):
+            run(line + "\n")
+    return rc, err
+
+
+def ask_daemon(path, request):
+    """The host daemon's answer to ``request`` (a dict; see ``MemberService``) on its socket at
+    ``path``: (rc, error text), or None when no daemon answers there (not running, stopping,
+    too old to serve): the caller then runs nft itself."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(DAEMON_TIMEOUT)
+        sock.connect(path)
+        sock.sendall(dumps(request).encode() + b"\n")
+        reply = b""
+        while not reply.endswith(b"\n"):
+            chunk = sock.recv(4096)
+            if not chunk:
+                # Gone before it answered (stopped): whatever it did, doing it again is harmless.
+                return None
+            reply += chunk
+    except OSError:
+        return None
+    finally:
+        sock.close()
+    try:
+        answer = loads(reply.decode())
+        return int(answer["rc"]), str(answer.get("error") or "")
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _members(daemon_socket, joining, table, number, addresses, settle=True):
+    """Change the members through the host daemon, else with an nft process (under the apply lock)."""
+    request = {"op": "join" if joining else "leave", "table": table, "group": number, "addresses": addresses}
+    answer = ask_daemon(daemon_socket, request) if daemon_socket else None
+    if answer is not None:
+        return answer
+    with applying():
+        return change_members(lambda script: _nft(script, settle), joining, table, number, addresses)
+
+
+def join(members_dir, table, key, number, addresses, details, daemon_socket=None):
     """Record ``addresses`` as members of group ``number`` (the file first: the dataplane module
-    reconciles the sets from the files), then add them to the group's sets."""
+    reconciles the sets from the files), then add them to the group's sets (``daemon_socket``:
+    through the host daemon there, when it answers)."""
     os.makedirs(members_dir, mode=0o755, exist_ok=True)
     path = os.path.join(members_dir, key + ".json")
     temporary = path + ".tmp"
     with open(temporary, "w") as handle:
         handle.write(dumps(dict(details, group=number, addresses=addresses), sort_keys=True) + "\n")
     os.rename(temporary, path)
-    with applying():
-        rc, err = _nft(join_script(table, number, addresses))
+    rc, err = _members(daemon_socket, True, table, number, addresses)
     if rc != 0:
-        leave(members_dir, table, key)
+        leave(members_dir, table, key, daemon_socket=daemon_socket)
         raise GroupError("cannot add %s to group %d: %s" % (", ".join(addresses), number, err))
 
 
-def leave(members_dir, table, key, settle=True):
+def leave(members_dir, table, key, settle=True, daemon_socket=None):
     """Remove what ``join`` recorded under ``key`` (the file first, then each set element);
     ``settle``: see ``_nft``."""
     path = os.path.join(members_dir, key + ".json")
@@ -131,12 +190,8 @@ def leave(members_dir, table, key, settle=True):
         return None
     os.unlink(path)
     number, addresses = int(record["group"]), record.get("addresses") or []
-    lines = leave_lines(table, number, addresses)
-    with applying():
-        if lines and _nft(leave_script(table, number, addresses), settle)[0] != 0:
-            # One already gone (a reconciliation removed it) fails the whole transaction: then one at a time.
-            for line in lines:
-                _nft(line + "\n")
+    if addresses:
+        _members(daemon_socket, False, table, number, addresses, settle)
     return record
 
 
@@ -212,6 +267,7 @@ def cni_main(stdin):
         return cni_error(version, 7, "the network config needs name and delegate (the real plugin's config)")
     members_dir = config.get("membersDir") or MEMBERS_DIR
     table = config.get("table") or NFT_TABLE
+    daemon_socket = config.get("daemonSocket") or MEMBERS_SOCKET
     key = "cni-%s-%s" % (os.environ.get("CNI_CONTAINERID", ""), os.environ.get("CNI_IFNAME", ""))
     if command == "ADD":
         try:
@@ -228,7 +284,7 @@ def cni_main(stdin):
                 raise GroupError("the delegate's result has no address")
             join(members_dir, table, key, number, addresses,
                  {"network": config["name"], "container": os.environ.get("CNI_CONTAINERID", ""),
-                  "ifname": os.environ.get("CNI_IFNAME", ""), "source": "cni"})
+                  "ifname": os.environ.get("CNI_IFNAME", ""), "source": "cni"}, daemon_socket)
         except Exception as exc:  # pylint: disable=broad-except
             # Whatever went wrong, the container must not run outside its group: undo the delegate's ADD.
             os.environ["CNI_COMMAND"] = "DEL"
@@ -240,13 +296,177 @@ def cni_main(stdin):
     if command == "DEL":
         # Out of its group before the delegate frees the addresses (nft has committed when this
         # returns); nft's end, the kernel freeing the elements, goes on beside the delegate's DEL.
-        leave(members_dir, table, key, settle=False)
+        leave(members_dir, table, key, settle=False, daemon_socket=daemon_socket)
     try:
         rc, output = run_delegate(config, config)
     finally:
         reap_left()
     sys.stdout.write(output.decode(errors="replace"))
     return rc
+
+
+# ---------------------------------------------------------------------------------------
+# The host daemon's side of the plugin
+# ---------------------------------------------------------------------------------------
+
+def member_request(request):
+    """(joining, table, number, addresses) of a request ``ask_daemon`` sent; GroupError naming
+    the field and the value when it is not one (the daemon builds nft text from it)."""
+    if not isinstance(request, dict):
+        raise GroupError("a request is a JSON object, not %r" % (request,))
+    op, table, number, addresses = (request.get(key) for key in ("op", "table", "group", "addresses"))
+    if op not in ("join", "leave"):
+        raise GroupError("op: %r is neither join nor leave" % (op,))
+    if not isinstance(table, str) or not table or len(table) > 64 or not set(table) <= NFT_NAME_CHARS:
+        raise GroupError("table: %r is not an nftables table name (letters, digits, _)" % (table,))
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 65535:
+        raise GroupError("group: %r is not a number 1-65535" % (number,))
+    if not isinstance(addresses, list) or not 1 <= len(addresses) <= MAX_ADDRESSES:
+        raise GroupError("addresses: %r is not a list of 1 to %d addresses" % (addresses, MAX_ADDRESSES))
+    canonical = []
+    for address in addresses:
+        try:
+            family, packed = _address(address)
+        except (ValueError, TypeError):
+            raise GroupError("addresses: %r is not an IP address" % (address,))
+        canonical.append(socket.inet_ntop(family, packed))
+    return op == "join", table, number, canonical
+
+
+class MemberService:
+    """The host daemon's side of ``ask_daemon``: a thread that takes the group plugin's changes
+    on a root-only Unix socket at ``path`` and applies them with libnftables (Debian's
+    ``python3-nftables``) on one netlink socket kept open, under the apply lock. A container's
+    start and stop then run no nft process, and its stop does not wait for the kernel to free
+    the removed elements (an nft process's exit waits for that: 8-30 ms). Without the library
+    nothing is served and the plugin runs nft itself, as it does when the daemon is down."""
+
+    def __init__(self, path, say):
+        self.path = path
+        self.say = say
+        self.listener = None
+        self.thread = None
+        self.run_script = None
+        self.served = 0
+        self.failed = 0
+        # Whether the missing library was said already (said once, not at every pass).
+        self.said_missing = False
+
+    def serving(self):
+        return self.thread is not None
+
+    def check(self, wanted):
+        """Serve while ``wanted`` (the plane has a group policy), not otherwise."""
+        if wanted and self.thread is None:
+            self.start()
+        elif not wanted and self.thread is not None:
+            self.stop()
+
+    def start(self):
+        """Listen at ``path`` and serve from a thread; False when the library is missing."""
+        if self.run_script is None:
+            try:
+                import nftables  # pylint: disable=import-error
+            except ImportError:
+                if not self.said_missing:
+                    self.say("group members: python3-nftables is not installed: the CNI plugin runs nft "
+                             "for each container's start and stop")
+                    self.said_missing = True
+                return False
+            library = nftables.Nftables()
+
+            def run_script(script):
+                rc, unused, error = library.cmd(script)
+                return rc, (error or "").strip()
+
+            self.run_script = run_script
+        import socket as sockets  # the module (this file imports the C one as socket)
+        import threading
+
+        os.makedirs(os.path.dirname(self.path), mode=0o755, exist_ok=True)
+        try:
+            os.unlink(self.path)  # a daemon that ended without removing it
+        except FileNotFoundError:
+            pass
+        listener = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+        listener.bind(self.path)
+        # Connecting needs write permission: root only from here on (bind gave 0755 at most).
+        os.chmod(self.path, 0o600)
+        listener.listen(64)
+        self.listener = listener
+        self.thread = threading.Thread(target=self._serve, name="group-members")
+        self.thread.daemon = True
+        self.thread.start()
+        self.say("group members: serving the CNI plugin on %s" % self.path)
+        return True
+
+    def stop(self):
+        """Stop serving (the plugin runs nft itself again) and remove the socket."""
+        if self.thread is None:
+            return
+        import socket as sockets
+
+        try:
+            self.listener.shutdown(sockets.SHUT_RDWR)  # wakes the accept()
+        except OSError:
+            pass
+        self.listener.close()
+        self.thread.join(5)
+        self.thread = self.listener = None
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+    def _serve(self):
+        while True:
+            try:
+                conn, unused = self.listener.accept()
+            except OSError:
+                return  # stopped
+            try:
+                conn.settimeout(2.0)
+                self.answer(conn)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def answer(self, conn):
+        """Read one request from ``conn``, apply it, write the answer."""
+        import socket as sockets
+        import struct
+
+        # SO_PEERCRED: the connecting process's pid, uid and gid.
+        uid = struct.unpack("3i", conn.getsockopt(sockets.SOL_SOCKET, sockets.SO_PEERCRED, struct.calcsize("3i")))[1]
+        data = b""
+        while not data.endswith(b"\n") and len(data) < 65536:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return
+            data += chunk
+        if uid not in (0, os.geteuid()):
+            rc, error = 13, "only root may change group members (uid %d)" % uid
+        else:
+            rc, error = self.handle(data)
+        conn.sendall(dumps({"rc": rc, "error": error}).encode() + b"\n")
+
+    def handle(self, data):
+        """(rc, error text) of one request's bytes: validated, then applied under the apply lock."""
+        self.served += 1
+        try:
+            joining, table, number, addresses = member_request(loads(data.decode(errors="replace")))
+        except (ValueError, GroupError) as exc:
+            self.failed += 1
+            self.say("group members: refused a request: %s" % exc)
+            return 2, "refused: %s" % exc
+        with applying():
+            rc, error = change_members(self.run_script, joining, table, number, addresses)
+        # A leave whose batch failed went element by element: each is out of its set either way.
+        if rc != 0 and joining:
+            self.failed += 1
+            self.say("group members: cannot add %s to group %d: %s" % (", ".join(addresses), number, error))
+        return rc, error
 
 
 # ---------------------------------------------------------------------------------------

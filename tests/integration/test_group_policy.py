@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import json
 import os
 import shutil
@@ -31,6 +32,12 @@ pytestmark = [pytest.mark.skipif(os.geteuid() != 0, reason="needs root for netwo
                                  reason="needs the CNI reference plugins and nft")]
 
 TOOL = os.path.join(ROOT, "tests", "mesos", "mesos_cni_isolator.py")
+# The host daemon runs on Debian's Python, as on a host (mesos_overlay_boot_python), with its
+# python3-nftables.
+BOOT_PYTHON = "/usr/bin/python3"
+# A command prefix under which nft is /bin/false (a mount namespace of its own): what the group
+# plugin then does, the host daemon did for it.
+WITHOUT_NFT = ["unshare", "--mount", "--", "sh", "-c", 'mount --bind /bin/false "$(command -v nft)" && exec "$@"', "sh"]
 CODE_DIR = os.path.join(ROOT, ".collections")
 # The boot command as the vtep role's script runs it.
 RESTORE = ["-m", "ansible_collections.mesos.overlay.plugins.module_utils._boot"]
@@ -100,30 +107,57 @@ class Cluster:
                     config = json.loads(text)
                     # One file system for every namespace host: each agent keeps its own records.
                     config["membersDir"] = self.host_dir(host.name, "members")
+                    config["daemonSocket"] = self.socket(host.name)
                     with open(path, "w") as handle:
                         json.dump(config, handle)
         return outputs
 
-    def isolator(self, command, agent, container, network_info=None, check=True):
+    def isolator(self, command, agent, container, network_info=None, check=True, prefix=()):
         netns = "mo-it-c-" + container
         if command == "ADD":
             sh("ip", "netns", "add", netns)
             self.containers.append(netns)
         proc = self.lab.hosts[agent].run(
-            sys.executable, TOOL, command, "--config", os.path.join(self.workdir, agent, "cni", "dcos.conf"),
+            *prefix, sys.executable, TOOL, command, "--config", os.path.join(self.workdir, agent, "cni", "dcos.conf"),
             "--plugins-dir", self.plugins, "--netns", "/run/netns/" + netns, "--container-id", container,
             "--network-info", json.dumps(network_info or {}), check=False)
         if check:
             assert proc.returncode == 0, proc.stdout + proc.stderr
         return proc
 
-    def add(self, agent, container, network_info=None):
-        seen = json.loads(self.isolator("ADD", agent, container, network_info).stdout)
+    def add(self, agent, container, network_info=None, prefix=()):
+        seen = json.loads(self.isolator("ADD", agent, container, network_info, prefix=prefix).stdout)
         return {"netns": "mo-it-c-" + container, "ip4": seen["ip4"], "ip6": seen["ip6"], "result": seen["result"]}
 
     def reaches(self, source, target, family="ip4"):
         argv = ["ping", "-c", "1", "-W", "1"] + (["-6"] if family == "ip6" else []) + [target[family]]
         return sh(*argv, netns=source["netns"], check=False).returncode == 0
+
+    @contextlib.contextmanager
+    def daemon(self, name):
+        """The host daemon of ``name`` (``mesos-overlay run``) in its namespace, its plugin socket
+        where the agent's CNI config says; yields its log's path. Stopped (SIGTERM) at the end."""
+        log = os.path.join(self.workdir, name, "daemon.log")
+        with open(log, "w") as out:
+            proc = subprocess.Popen(
+                ["ip", "netns", "exec", self.lab.hosts[name].netns, "env", "PYTHONPATH=" + CODE_DIR,
+                 "MESOS_OVERLAY_STATUS=" + os.path.join(self.workdir, name, "status.json"),
+                 BOOT_PYTHON, *RESTORE, "run", "--interval", "60", "--store", os.path.join(self.workdir, "none"),
+                 "--groups", os.path.join(self.workdir, "none"), "--members-socket", self.socket(name),
+                 os.path.join(self.workdir, name, "dataplane.json")], stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 20
+            while not os.path.exists(self.socket(name)):
+                with open(log) as handle:
+                    assert proc.poll() is None and time.monotonic() < deadline, handle.read()
+                time.sleep(0.05)
+            yield log
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+    def socket(self, name):
+        return os.path.join(self.workdir, name, "members.sock")
 
     def close(self):
         for netns in self.containers:
@@ -225,6 +259,37 @@ def test_del_removes_every_member_also_when_one_is_gone_already(cluster):
     cluster.isolator("DEL", "a1", "half")
     assert half["ip4"] not in _elements(a1, "g200_4") and half["ip6"] not in _elements(a1, "g200_6")
     assert "cni-half-eth0.json" not in os.listdir(os.path.join(cluster.workdir, "a1", "members"))
+
+
+def test_with_the_daemon_a_container_joins_and_leaves_its_group_without_an_nft_process(cluster):
+    a1 = cluster.lab.hosts["a1"]
+    records = os.path.join(cluster.workdir, "a1", "members")
+    # Without the daemon, a plugin that cannot run nft cannot record a group: the container fails.
+    proc = cluster.isolator("ADD", "a1", "nonft", {"groups": ["db"]}, check=False, prefix=WITHOUT_NFT)
+    assert proc.returncode != 0 and "cannot add" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+    with cluster.daemon("a1") as log:
+        served = cluster.add("a1", "served", {"groups": ["db"]}, prefix=WITHOUT_NFT)
+        assert served["ip4"] in _elements(a1, "g200_4") and served["ip6"] in _elements(a1, "g200_6")
+        assert "cni-served-eth0.json" in os.listdir(records)
+        # It reaches what group 200 may reach and nothing else: the group is the kernel's.
+        assert cluster.reaches(cluster.web1, served) and not cluster.reaches(served, cluster.web2)
+        cluster.isolator("DEL", "a1", "served", prefix=WITHOUT_NFT)
+        assert served["ip4"] not in _elements(a1, "g200_4") and served["ip6"] not in _elements(a1, "g200_6")
+        assert "cni-served-eth0.json" not in os.listdir(records)
+        # A request that is not one is refused by name, and the daemon goes on.
+        assert "group: 0 is not a number 1-65535" in a1.run(
+            BOOT_PYTHON, "-c", "import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); "
+            "s.sendall(b'{\"op\": \"join\", \"table\": \"mesos_overlay\", \"group\": 0, \"addresses\": [\"9.0.1.9\"]}\\n'); "
+            "print(s.recv(4096).decode())", cluster.socket("a1")).stdout
+        again = cluster.add("a1", "again", {"groups": ["web"]}, prefix=WITHOUT_NFT)
+        assert again["ip4"] in _elements(a1, "g100_4")
+    with open(log) as handle:
+        said = handle.read()
+    assert "group members: serving the CNI plugin on " + cluster.socket("a1") in said, said
+    assert not os.path.exists(cluster.socket("a1")), "the daemon removes its socket when it stops"
+    # The daemon gone, the plugin runs nft itself.
+    cluster.isolator("DEL", "a1", "again")
+    assert again["ip4"] not in _elements(a1, "g100_4")
 
 
 def test_an_unknown_group_fails_the_container_before_it_is_attached(cluster):
