@@ -683,9 +683,18 @@ class DockerGroups(object):
 
 
 def main():
-    return cni_main(sys.stdin.read())
+    """The CNI plugin's process: runs the call, writes its result and ends the process (never
+    returns). It leaves by ``os._exit`` once stdout and stderr are flushed: Python's finalization
+    (its modules torn down one by one, a few ms) would only make the container wait; nothing of
+    the plugin is left to finalize (its files are closed, its children reaped)."""
+    rc = cni_main(sys.stdin.read())
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        rc = rc or 1  # the runtime did not read the result: a failure it must see
+    os._exit(rc)  # pylint: disable=protected-access
 
 
 if __name__ == "__main__":
-    # The plugin's exit status (CNI reads it; this is no Ansible module).
-    raise SystemExit(main())
+    main()

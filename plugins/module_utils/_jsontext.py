@@ -67,7 +67,9 @@ def loads(text):
             value, end = _ACCELERATED[0](text, start)
             if end == len(text.rstrip(_WHITESPACE)):
                 return value
-        except (StopIteration, ValueError):
+        except Exception:  # pylint: disable=broad-except
+            # Not one JSON document: json says why. (The scanner's own errors need json.decoder
+            # imported: without it, malformed text raises SystemError, not ValueError.)
             pass
     import json
 

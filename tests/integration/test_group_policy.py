@@ -77,7 +77,7 @@ class Cluster:
         with open(groups_plugin, "w") as handle:
             # As the agent role writes it: a launcher of the module_utils.
             handle.write("#!%s -IS\nimport sys\nsys.path.insert(0, %r)\nfrom ansible_collections.mesos.overlay.plugins."
-                         "module_utils._groups import main\nsys.exit(main())\n" % (sys.executable, CODE_DIR))
+                         "module_utils._groups import main\nmain()\n" % (sys.executable, CODE_DIR))
         os.chmod(groups_plugin, 0o755)
 
     def host_dir(self, name, what):

@@ -8,6 +8,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from ansible_collections.mesos.overlay.plugins.module_utils import _groups as plugin
@@ -57,3 +62,34 @@ def test_addresses_are_canonical_and_a_bad_one_is_refused():
         "9.0.1.3", "9.0.1.10", "fd01:b::2"]
     with pytest.raises(ValueError, match="'9.0.1.300/25' is not an IP address"):
         plugin.result_addresses({"ip4": {"ip": "9.0.1.300/25"}})
+
+
+def run_plugin(interpreter, tmp_path, command, config_text, delegate=None):
+    """The plugin's process as a CNI runtime starts it (its module's main), with ``delegate``
+    (shell text) as the delegate plugin in CNI_PATH."""
+    if delegate is not None:
+        (tmp_path / "stand-in").write_text("#!/bin/sh\n" + delegate)
+        (tmp_path / "stand-in").chmod(0o755)
+    env = dict(interpreter.env, CNI_COMMAND=command, CNI_CONTAINERID="c1", CNI_IFNAME="eth0", CNI_PATH=str(tmp_path),
+               PYTHONPATH=os.pathsep.join(entry for entry in sys.path if entry))
+    return subprocess.run([interpreter.executable, "-c", "from ansible_collections.mesos.overlay.plugins.module_utils."
+                           "_groups import main; main(); raise SystemExit('main returned')"],
+                          input=config_text.encode(), capture_output=True, env=env, check=False)
+
+
+def test_the_process_ends_with_the_delegates_status_and_its_whole_result(interpreter, tmp_path):
+    # A container without a group is only delegated: Mesos reads the delegate's output and status,
+    # to the last byte however long (the plugin leaves without Python's finalization).
+    config_text = json.dumps({"cniVersion": "0.2.0", "name": "dcos", "delegate": {"type": "stand-in"}})
+    proc = run_plugin(interpreter, tmp_path, "ADD", config_text,
+                      "cat >/dev/null\nhead -c 300000 /dev/zero | tr '\\0' x\necho end\nexit 3\n")
+    assert proc.returncode == 3
+    assert proc.stdout == b"x" * 300000 + b"end\n"
+
+
+def test_the_process_answers_version_and_refuses_a_config_that_is_not_json(interpreter, tmp_path):
+    proc = run_plugin(interpreter, tmp_path, "VERSION", "")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["supportedVersions"][-1] == "1.0.0"
+    proc = run_plugin(interpreter, tmp_path, "ADD", "{not json")
+    answer = json.loads(proc.stdout)
+    assert proc.returncode == 1 and answer["code"] == 6 and answer["msg"].startswith("the network config is not JSON")

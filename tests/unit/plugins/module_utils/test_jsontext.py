@@ -71,3 +71,22 @@ def test_the_group_plugin_s_imports_leave_out_json_and_re(interpreter):
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("text", NOT_ONE_DOCUMENT)
+def test_a_malformed_text_fails_with_json_s_error_also_where_json_was_never_imported(interpreter, text):
+    # As in the group plugin's process: the C scanner's own errors need json.decoder imported
+    # (without it, it raises SystemError); the text then goes to json, which says why. A process
+    # per text: the first fallback imports json.
+    code = ("import sys; from ansible_collections.mesos.overlay.plugins.module_utils import _jsontext\n"
+            "try:\n"
+            "    _jsontext.loads(sys.argv[1])\n"
+            "except ValueError as exc:\n"
+            "    print(type(exc).__name__, exc)\n")
+    root = _jsontext.__file__.rsplit(os.sep + "ansible_collections" + os.sep, 1)[0]
+    proc = subprocess.run([interpreter.executable, "-I", "-S", "-c", "import sys; sys.path.insert(0, %r)\n%s" % (root, code),
+                           text], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    with pytest.raises(ValueError) as expected:
+        json.loads(text)
+    assert proc.stdout.strip() == "%s %s" % (type(expected.value).__name__, expected.value)
