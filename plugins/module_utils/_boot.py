@@ -85,7 +85,7 @@ def run(argv, host=None, store_path=STORE_PATH, groups_path=DOCKER_GROUPS_PATH, 
     the store the store file names, when there is one, and Docker while the watcher's config
     ``groups_path`` exists."""
     from ansible_collections.mesos.overlay.plugins.module_utils._daemon import RECONCILE_INTERVAL, Daemon, follower_of
-    from ansible_collections.mesos.overlay.plugins.module_utils._groups import DockerGroups, MemberService
+    from ansible_collections.mesos.overlay.plugins.module_utils._membership import DockerGroups, MemberService
     from ansible_collections.mesos.overlay.plugins.module_utils._health import PROBE_INTERVAL, PeerHealth
     from ansible_collections.mesos.overlay.plugins.module_utils._status import DaemonStatus
 

@@ -14,7 +14,7 @@ ever flushed for want of a plane. It logs one line per change and one per proble
 starts and when it ends), never one per poll.
 
 On an agent with a group policy it also applies the group plugin's changes for it
-(``_groups.MemberService``: a container's start then runs no nft process), and follows Docker (``_groups.DockerGroups``, a thread
+(``_membership.MemberService``: a container's start then runs no nft process), and follows Docker (``_membership.DockerGroups``, a thread
 while the watcher's config exists): each Docker container on a policed overlay gets the group of
 its label, as the CNI plugin gives Mesos containers theirs.
 
@@ -102,9 +102,9 @@ class Daemon(object):
         self.metrics = metrics
         # A _health.PeerHealth probing the plane's peers, or None.
         self.health = health
-        # A _groups.DockerGroups, or None (no Docker watcher, as in a restore).
+        # A _membership.DockerGroups, or None (no Docker watcher, as in a restore).
         self.docker_groups = docker_groups
-        # A _groups.MemberService (the group plugin's changes, applied here), or None.
+        # A _membership.MemberService (the group plugin's changes, applied here), or None.
         self.members = members
         self.interval = interval
         self.attempts = attempts

@@ -27,8 +27,6 @@ except ImportError:  # another interpreter than CPython
     from signal import SIGPIPE
 import sys
 
-from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
-
 
 # Where a command run by systemd finds ip, iptables and nft even with a short PATH.
 SEARCH_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
@@ -97,8 +95,10 @@ def run_module(step):
     What the step raises (ParameterError for bad parameters, HostError for a host that refused)
     fails the task with the message and whatever the HostError carries; the one way modules end.
     """
-    # Imported here: the boot command and the daemon use this file on hosts without Ansible.
+    # Imported here: the boot command and the daemon use this file on hosts without Ansible, and
+    # the group plugin (every container's start) for spawn alone.
     from ansible.module_utils.basic import AnsibleModule
+    from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 
     module = AnsibleModule(argument_spec=step.ARGUMENT_SPEC, supports_check_mode=True)
     try:

@@ -17,7 +17,7 @@ import json
 from ansible_collections.mesos.overlay.plugins.module_utils._iptables import (
     accept_sources, forward_rules, nat_rules, udp_port_match)
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
-    FORWARD_CHAIN, GROUP_LABEL, GROUPS_PLUGIN, LEGACY_COMMENT, MEMBERS_DIR, NAT_CHAIN, NFT_TABLE, VXLAN_CHAIN)
+    FORWARD_CHAIN, GROUP_LABEL, GROUPS_PLUGIN, LEGACY_COMMENT, MEMBERS_DIR, MEMBERS_SOCKET, NAT_CHAIN, NFT_TABLE, VXLAN_CHAIN)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import field_error, parse_bool, parse_int
 from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_table
 
@@ -87,7 +87,7 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None, group_
     if group_policy and overlay in (group_policy.get("overlays") or {}):
         return {"cniVersion": CNI_VERSION, "name": overlay, "type": GROUPS_PLUGIN,
                 "groups": dict(group_policy.get("groups") or {}), "label": GROUP_LABEL,
-                "membersDir": MEMBERS_DIR, "table": NFT_TABLE, "delegate": delegate}
+                "membersDir": MEMBERS_DIR, "table": NFT_TABLE, "daemonSocket": MEMBERS_SOCKET, "delegate": delegate}
     return dict(delegate, cniVersion=CNI_VERSION, name=overlay)
 
 

@@ -21,7 +21,7 @@ NAMES = {"web": 100, "dns": 100, "db": 200}
 
 
 def config(network_info):
-    return {"groups": NAMES, "args": {"org.apache.mesos": {"network_info": network_info}}}
+    return {"groups": NAMES, "label": "mesos.overlay.group", "args": {"org.apache.mesos": {"network_info": network_info}}}
 
 
 @pytest.mark.parametrize("network_info, group", [
@@ -80,7 +80,8 @@ def run_plugin(interpreter, tmp_path, command, config_text, delegate=None):
 def test_the_process_ends_with_the_delegates_status_and_its_whole_result(interpreter, tmp_path):
     # A container without a group is only delegated: Mesos reads the delegate's output and status,
     # to the last byte however long (the plugin leaves without Python's finalization).
-    config_text = json.dumps({"cniVersion": "0.2.0", "name": "dcos", "delegate": {"type": "stand-in"}})
+    config_text = json.dumps({"cniVersion": "0.2.0", "name": "dcos", "delegate": {"type": "stand-in"},
+                              "label": "mesos.overlay.group", "membersDir": str(tmp_path / "members"), "table": "t"})
     proc = run_plugin(interpreter, tmp_path, "ADD", config_text,
                       "cat >/dev/null\nhead -c 300000 /dev/zero | tr '\\0' x\necho end\nexit 3\n")
     assert proc.returncode == 3
@@ -93,3 +94,11 @@ def test_the_process_answers_version_and_refuses_a_config_that_is_not_json(inter
     proc = run_plugin(interpreter, tmp_path, "ADD", "{not json")
     answer = json.loads(proc.stdout)
     assert proc.returncode == 1 and answer["code"] == 6 and answer["msg"].startswith("the network config is not JSON")
+
+
+def test_a_config_without_the_names_the_role_writes_is_refused_naming_them(interpreter, tmp_path):
+    config_text = json.dumps({"cniVersion": "0.4.0", "name": "dcos", "delegate": {"type": "bridge"}, "label": "x"})
+    proc = run_plugin(interpreter, tmp_path, "ADD", config_text)
+    answer = json.loads(proc.stdout)
+    assert proc.returncode == 1 and answer["code"] == 7 and answer["cniVersion"] == "0.4.0"
+    assert answer["msg"].startswith("the network config needs membersDir, table: ")

@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from ansible_collections.mesos.overlay.plugins.module_utils import _groups
+from ansible_collections.mesos.overlay.plugins.module_utils import _groups, _membership
 
 CONFIG = {"networks": {"dcos": "dcos"}, "groups": {"web": 100, "db": 200}}
 
@@ -64,7 +64,7 @@ def nft(monkeypatch, tmp_path):
 
 
 def watcher(tmp_path, docker, log):
-    return _groups.Watcher(dict(CONFIG, membersDir=str(tmp_path / "groups")), docker, log.append)
+    return _membership.Watcher(dict(CONFIG, membersDir=str(tmp_path / "groups")), docker, log.append)
 
 
 def records(tmp_path):
@@ -131,12 +131,12 @@ def test_a_docker_that_does_not_answer_is_said_once_and_once_it_answers(tmp_path
         log.append("following")
         stop.set()
 
-    original = _groups.Watcher.follow
-    _groups.Watcher.follow = follow
+    original = _membership.Watcher.follow
+    _membership.Watcher.follow = follow
     try:
-        _groups.follow_docker(CONFIG, log.append, stopping, connect=connect, retry=0.01)
+        _membership.follow_docker(CONFIG, log.append, stopping, connect=connect, retry=0.01)
     finally:
-        _groups.Watcher.follow = original
+        _membership.Watcher.follow = original
     assert len(attempts) == 4
     assert [line for line in log if line.startswith(("problem", "recovered"))] == [
         "problem: docker: connection refused; following it again once it answers (every 0.01 s)",
@@ -154,10 +154,10 @@ def test_the_daemon_follows_the_config_file_as_it_appears_changes_and_goes(tmp_p
         configs.append(dict(self.networks))
         stop.wait()
 
-    original = _groups.Watcher.follow
-    _groups.Watcher.follow = follow
+    original = _membership.Watcher.follow
+    _membership.Watcher.follow = follow
     path = tmp_path / "groups-docker.json"
-    groups = _groups.DockerGroups(str(path), log.append, connect=connect, window=0)
+    groups = _membership.DockerGroups(str(path), log.append, connect=connect, window=0)
     try:
         groups.check()
         assert groups.thread is None and configs == []
@@ -176,7 +176,7 @@ def test_the_daemon_follows_the_config_file_as_it_appears_changes_and_goes(tmp_p
         groups.check()
         assert groups.thread is None
     finally:
-        _groups.Watcher.follow = original
+        _membership.Watcher.follow = original
         groups.stop(wait=True)
     deadline = time.time() + 5
     while len(configs) < 2 and time.time() < deadline:

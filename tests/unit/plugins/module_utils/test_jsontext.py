@@ -64,8 +64,9 @@ def test_what_json_cannot_write_is_refused_alike(codec):
 def test_the_group_plugin_s_imports_leave_out_json_and_re(interpreter):
     # What a container's start pays for: the plugin's module, imported as its launcher does (-I -S).
     code = ("import sys; from ansible_collections.mesos.overlay.plugins.module_utils import _groups; "
-            "print(' '.join(sorted(m for m in ('json', 're', 'enum', 'signal', 'subprocess', 'ipaddress') "
-            "if m in sys.modules)))")
+            "print(' '.join(sorted(m for m in ('json', 're', 'enum', 'signal', 'subprocess', 'ipaddress', 'threading', "
+            "'_changes', '_dataplane', '_nftables', '_membership') "
+            "if m in sys.modules or 'ansible_collections.mesos.overlay.plugins.module_utils.' + m in sys.modules)))")
     root = _jsontext.__file__.rsplit(os.sep + "ansible_collections" + os.sep, 1)[0]
     proc = subprocess.run([interpreter.executable, "-I", "-S", "-c", "import sys; sys.path.insert(0, %r); %s" % (root, code)],
                           capture_output=True, text=True, check=False)

@@ -17,14 +17,14 @@ import stat
 
 import pytest
 
-from ansible_collections.mesos.overlay.plugins.module_utils import _groups
+from ansible_collections.mesos.overlay.plugins.module_utils import _groups, _membership
 
 
 @pytest.fixture
 def service(tmp_path, monkeypatch):
     monkeypatch.setenv("MESOS_OVERLAY_APPLY_LOCK", str(tmp_path / "apply.lock"))
     said = []
-    members = _groups.MemberService(str(tmp_path / "run" / "members.sock"), said.append)
+    members = _membership.MemberService(str(tmp_path / "run" / "members.sock"), said.append)
     members.scripts, members.said = [], said
     answers = []
 
@@ -132,7 +132,7 @@ def test_the_plugin_runs_nft_itself_when_no_daemon_answers(tmp_path, monkeypatch
 
 def test_the_service_follows_the_group_policy_and_says_once_without_the_library(tmp_path, monkeypatch):
     said = []
-    members = _groups.MemberService(str(tmp_path / "members.sock"), said.append)
+    members = _membership.MemberService(str(tmp_path / "members.sock"), said.append)
     # No python3-nftables here: nothing is served, said once however often it is asked.
     monkeypatch.setitem(__import__("sys").modules, "nftables", None)
     members.check(True)
