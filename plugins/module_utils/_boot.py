@@ -116,10 +116,13 @@ def run(argv, host=None, store_path=STORE_PATH, groups_path=DOCKER_GROUPS_PATH, 
              "where": None if follower is None else follower.describe(), "up": None, "last_read": None}
     # The peers' health: the daemon's plane's peers, probed from a thread.
     health = PeerHealth(lambda: daemon.plane, CommandHost(), interval=seconds["--probe-interval"])
+    # The group plugin's service (while the plane has a group policy).
+    members = MemberService(members_socket, host.say)
     daemon = Daemon(argv[0] if argv else PLANE_PATH, host, follower=follower,
                     interval=interval, attempts=int(os.environ.get("MESOS_OVERLAY_ATTEMPTS", "30")),
-                    docker_groups=DockerGroups(groups_path, host.say), members=MemberService(members_socket, host.say),
-                    status=DaemonStatus(status_path, interval=interval, store=store, health=health), health=health)
+                    docker_groups=DockerGroups(groups_path, host.say), members=members,
+                    status=DaemonStatus(status_path, interval=interval, store=store, health=health, members=members),
+                    health=health)
     if metrics_listen:
         from ansible_collections.mesos.overlay.plugins.module_utils._metrics import metrics_of
 

@@ -96,6 +96,12 @@ class MemberService:
     def serving(self):
         return self.thread is not None
 
+    def snapshot(self):
+        """What ``mesos-overlay status`` shows of it: {serving, socket, served, failed, library}
+        (library: whether libnftables can be used, None before the first try)."""
+        return {"serving": self.serving(), "socket": self.path, "served": self.served, "failed": self.failed,
+                "library": True if self.run_script is not None else False if self.said_missing else None}
+
     def check(self, wanted):
         """Serve while ``wanted`` (the plane has a group policy), not otherwise."""
         if wanted and self.thread is None:

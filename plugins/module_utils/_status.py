@@ -42,11 +42,13 @@ STALE_PASS_FLOOR = 30.0
 class DaemonStatus(object):
     """The daemon's account of itself, written atomically to ``path`` after every change of it."""
 
-    def __init__(self, path=STATUS_PATH, interval=None, store=None, health=None, clock=time.time):
+    def __init__(self, path=STATUS_PATH, interval=None, store=None, health=None, clock=time.time, members=None):
         self.path = path
         self.clock = clock
         # The peers' prober (a _health.PeerHealth), or None: its results go in every write.
         self.health = health
+        # The group plugin's service (a _membership.MemberService), or None: its account too.
+        self.members = members
         self.data = {
             "pid": os.getpid(), "started": clock(), "interval": interval,
             "probe_interval": None if health is None else health.interval,
@@ -84,6 +86,8 @@ class DaemonStatus(object):
         """Atomically (a reader never sees half a file); a failure costs the status, never the plane."""
         if self.health is not None:
             self.data["peer_health"] = self.health.snapshot()
+        if self.members is not None:
+            self.data["group_plugin"] = self.members.snapshot()
         directory = os.path.dirname(self.path)
         try:
             os.makedirs(directory, mode=0o755, exist_ok=True)
@@ -217,6 +221,8 @@ def report(plane_path, host, status_path=STATUS_PATH, clock=time.time, iproute=N
         if policy.get("state") == "present":
             result["policy"] = {"groups": len(policy.get("groups") or []),
                                 "overlays": [entry.get("name") for entry in policy.get("overlays") or []]}
+            # How the group plugin's changes are applied here (a daemon of 5.0.0's first builds says nothing).
+            result["group_plugin"] = (daemon or {}).get("group_plugin")
         if plane["vxlan_peers"].get("peers") is None:
             problems.append("the plane file %s lists no peers (written by a run that left them to the store?)"
                             % plane_path)
@@ -287,6 +293,14 @@ def lines(result, clock=time.time):
     if result.get("policy"):
         out.append("  policy    %d group(s) on %s" % (result["policy"]["groups"],
                                                       ", ".join(result["policy"]["overlays"]) or "-"))
+    plugin = result.get("group_plugin")
+    if plugin:
+        if plugin["serving"]:
+            out.append("  members   the group plugin's changes applied by the daemon on %s: %d request(s), %d failed" % (
+                plugin["socket"], plugin["served"], plugin["failed"]))
+        else:
+            out.append("  members   the group plugin runs nft for each container%s" % (
+                " (python3-nftables is not installed)" if plugin["library"] is False else ""))
     if result.get("drift_repairs") is not None:
         out.append("  drift     %d entr%s repaired since start%s" % (
             result["drift_repairs"], "y" if result["drift_repairs"] == 1 else "ies",

@@ -240,3 +240,37 @@ def test_a_peer_that_does_not_answer_the_probes_degrades_naming_it(plane_file, t
                                   "is its host up, its daemon running, the VXLAN port open on the underlay?"]
     assert "  health    1 of 2 peer(s) answer on the overlay (each probed every 30 s, also at full MTU)" in _status.lines(
         result, clock=lambda: NOW)
+
+
+@pytest.mark.parametrize("account, line", [
+    ({"serving": True, "socket": "/run/mesos-overlay/members.sock", "served": 12, "failed": 1, "library": True},
+     "  members   the group plugin's changes applied by the daemon on /run/mesos-overlay/members.sock: "
+     "12 request(s), 1 failed"),
+    ({"serving": False, "socket": "/run/mesos-overlay/members.sock", "served": 0, "failed": 0, "library": False},
+     "  members   the group plugin runs nft for each container (python3-nftables is not installed)"),
+])
+def test_with_a_group_policy_it_says_who_applies_the_plugins_changes(tmp_path, account, line):
+    from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_policy
+
+    members = [{"name": "a%d" % number, "ip": "192.0.2.%d" % number, "role": "agent"} for number in (1, 2)]
+    policy = group_policy({"groups": {"web": 100}, "overlays": {"dcos": {"default": "deny", "rules": []}}}, NETWORK)
+    plane = dataplane(host_view(allocate(NETWORK, members), "a1"), {"group_policy": policy})
+    path = tmp_path / "dataplane.json"
+    path.write_text(json.dumps(plane))
+    members_service = type("Service", (), {"snapshot": lambda self: dict(account)})()
+    status = _status.DaemonStatus(str(tmp_path / "run" / "status.json"), interval=5.0, clock=lambda: NOW - 2,
+                                  members=members_service)
+    status.passed("ok", 0, 0, 0.01)
+    assert status.write()
+    result = report(path, tmp_path, RecordedKernel(plane))
+    assert result["group_plugin"] == account and result["exit"] == 0
+    text = _status.lines(result, clock=lambda: NOW)
+    assert line in text and text.index(line) == text.index([entry for entry in text if entry.startswith("  policy")][0]) + 1
+
+
+def test_the_member_service_accounts_for_itself(tmp_path):
+    from ansible_collections.mesos.overlay.plugins.module_utils._membership import MemberService
+
+    service = MemberService(str(tmp_path / "members.sock"), lambda line: None)
+    assert service.snapshot() == {"serving": False, "socket": str(tmp_path / "members.sock"), "served": 0, "failed": 0,
+                                  "library": None}
