@@ -264,6 +264,8 @@ def main():
     args = parser.parse_args()
     print("machine: %s, %d cores, Python %s" % (platform.platform(), os.cpu_count(), platform.python_version()))
     workdir = tempfile.mkdtemp(prefix="mo-bench-store-")
+    # The daemon's apply lock in the bench's own directory, not the machine's /run/mesos-overlay.
+    os.environ["MESOS_OVERLAY_APPLY_LOCK"] = os.path.join(workdir, "apply.lock")
     try:
         with zkserver.standalone(CONTAINER) as (address, pid):
             print("%-9s %-24s %-26s %-18s %s" % ("members", "first write (<= 2 s)", "one-member change write",
