@@ -99,7 +99,8 @@ image: docker-engine
 # The test scenarios (the lab scenario is make lab's). The hosts of daytwo, takeover, policy
 # and live keep /var/lib/docker on named volumes (mo-<prefix>-<host>-docker): those of the
 # scenarios run are removed before (a Docker engine left by an earlier run would hold the
-# networks of another allocation) and after, also on failure; another scenario's are left alone,
+# networks of another allocation) and after, also on failure, with the logs their stages leave in
+# /tmp (mo-<prefix>*.log); another scenario's are left alone,
 # so that two scenarios can run at once (tests/stages.sh).
 MOLECULE_SCENARIOS := default daytwo takeover live
 VOLUMES_daytwo := mo-d2-
@@ -107,8 +108,8 @@ VOLUMES_takeover := mo-to-
 VOLUMES_live := mo-lv-
 molecule: venv image
 	set -e; prefixes="$(strip $(foreach s,$(MOLECULE_SCENARIOS),$(VOLUMES_$(s))))"; \
-	drop_volumes() { [ -z "$$prefixes" ] || docker volume ls -q | grep -E "^($${prefixes// /|})" \
-	  | xargs -r docker volume rm >/dev/null; }; \
+	drop_volumes() { [ -z "$$prefixes" ] || { docker volume ls -q | grep -E "^($${prefixes// /|})" \
+	  | xargs -r docker volume rm >/dev/null; for p in $$prefixes; do rm -f /tmp/$$p*.log; done; }; }; \
 	drop_volumes || true; trap drop_volumes EXIT; \
 	for s in $(MOLECULE_SCENARIOS); do $(BIN)/molecule test -s $$s; done
 
