@@ -130,6 +130,7 @@ def run(argv, host=None, store_path=STORE_PATH, groups_path=DOCKER_GROUPS_PATH, 
             # The kernel is read as any reader would (check mode): a scrape changes nothing.
             daemon.metrics = metrics_of(metrics_listen, lambda: daemon.plane, CommandHost(check_mode=True))
             daemon.metrics.follow_health(daemon.health)
+            daemon.metrics.follow_members(members)
             host.say("metrics on http://%s/metrics" % metrics_listen)
         except (ParameterError, OSError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc

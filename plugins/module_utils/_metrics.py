@@ -142,6 +142,27 @@ class _HealthCollector(object):
         return [up, rtt, full_mtu]
 
 
+class _MembersCollector(object):
+    """The group plugin's service (a _membership.MemberService), read at each scrape."""
+
+    def __init__(self, members):
+        self.members = members
+
+    def collect(self):
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily  # pylint: disable=import-error
+
+        account = self.members.snapshot()
+        serving = GaugeMetricFamily("mesos_overlay_group_plugin_served", "1 while the daemon applies the group "
+                                    "plugin's changes (its socket is open), else 0 (the plugin runs nft).")
+        serving.add_metric([], 1 if account["serving"] else 0)
+        requests = CounterMetricFamily("mesos_overlay_group_plugin_requests", "The group plugin's requests the daemon "
+                                       "answered, by result (ok; failed: refused, or a member it could not add).",
+                                       labels=["result"])
+        requests.add_metric(["ok"], account["served"] - account["failed"])
+        requests.add_metric(["failed"], account["failed"])
+        return [serving, requests]
+
+
 class Metrics(object):
     """The daemon's metrics on a registry of their own; ``serve`` starts the HTTP server."""
 
@@ -183,6 +204,10 @@ class Metrics(object):
     def follow_health(self, health):
         """Serve the peers' health (a _health.PeerHealth) too."""
         self.registry.register(_HealthCollector(health))
+
+    def follow_members(self, members):
+        """Serve the group plugin's service's account (a _membership.MemberService) too."""
+        self.registry.register(_MembersCollector(members))
 
     def text(self):
         """The exposition, as a scrape gets it."""

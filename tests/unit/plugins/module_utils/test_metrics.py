@@ -181,3 +181,21 @@ def test_the_group_policy_s_verdicts_per_overlay_from_the_nftables_counters(plan
     plain = _metrics.Metrics(lambda: plane_of(plane_file), host, iproute=RecordedKernel(plane), sysfs=counters)
     assert not [key for key in samples(plain.text()) if key[0].startswith("mesos_overlay_policy")]
     assert host.ran == []
+
+
+def test_the_group_plugins_service_as_prometheus_reads_it(plane_file, tmp_path):
+    from ansible_collections.mesos.overlay.plugins.module_utils._membership import MemberService
+
+    service = MemberService(str(tmp_path / "members.sock"), lambda line: None)
+    metrics = _metrics.Metrics(lambda: plane_of(plane_file), CommandHost(check_mode=True),
+                               iproute=RecordedKernel(plane_of(plane_file)), sysfs=sysfs(tmp_path))
+    metrics.follow_members(service)
+    got = samples(metrics.text())
+    assert got[("mesos_overlay_group_plugin_served", ())] == 0
+    assert got[("mesos_overlay_group_plugin_requests_total", (("result", "ok"),))] == 0
+    service.served, service.failed = 7, 2
+    service.thread = object()  # serving, as far as the account goes
+    got = samples(metrics.text())
+    assert got[("mesos_overlay_group_plugin_served", ())] == 1
+    assert got[("mesos_overlay_group_plugin_requests_total", (("result", "ok"),))] == 5
+    assert got[("mesos_overlay_group_plugin_requests_total", (("result", "failed"),))] == 2
