@@ -246,6 +246,11 @@ class Daemon(object):
         self.say_once("reconcile", None)
         return count
 
+    def serve_members(self):
+        """Serve the group plugin while the plane has a group policy (an agent's plugin may ask), not otherwise."""
+        if self.members is not None:
+            self.members.check(bool(self.plane) and (self.plane.get("group_policy") or {}).get("state") == "present")
+
     def passed(self, result, count, started, repairs=0):
         """Tell the status file and the metrics how a pass ended."""
         self.tell("passed", result, count, repairs, time.monotonic() - started)
@@ -278,15 +283,15 @@ class Daemon(object):
         if self.status is not None:
             self.status.write()
         restored = self.restore()
+        # Before READY: Mesos starts after it and attaches (and recovers) containers at once.
+        self.serve_members()
         notify("READY=1")
         if self.health is not None and not self.health.start():
             self.say_once("health", "peer health: ping is not installed (iputils-ping): no peer is probed")
         if not restored:
             self.host.say("starting without a restored plane: reconciling every %gs" % self.interval)
         while not self.stopping.is_set():
-            if self.members is not None:
-                # While the plane has a group policy (an agent's plugin may ask).
-                self.members.check(bool(self.plane and (self.plane.get("group_policy") or {}).get("state") == "present"))
+            self.serve_members()
             if self.docker_groups is not None:
                 # Docker starts after the daemon (it waits for the restore): the thread waits for it.
                 self.docker_groups.check()

@@ -37,7 +37,7 @@ import os
 import _socket as socket  # the C module: socket.py would import enum and selectors
 import sys
 
-from ansible_collections.mesos.overlay.plugins.module_utils._host import SEARCH_PATH, reap_left, spawn
+from ansible_collections.mesos.overlay.plugins.module_utils._host import CommandHost, reap_left, spawn
 from ansible_collections.mesos.overlay.plugins.module_utils._jsontext import dumps, loads
 
 CNI_VERSIONS = ["0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0"]
@@ -82,11 +82,7 @@ def _nft(script, settle=True):
     commits at once, but nft's exit then waits for the kernel to free them (closing its netlink
     socket flushes that work past an RCU grace period: 8-30 ms); the CNI plugin's DEL (every
     container's stop) runs its delegate meanwhile and reaps nft at the end (``reap_left``)."""
-    nft = None
-    for directory in os.environ.get("PATH", "").split(os.pathsep) + list(SEARCH_PATH):
-        if directory and os.access(os.path.join(directory, "nft"), os.X_OK):
-            nft = os.path.join(directory, "nft")
-            break
+    nft = CommandHost().which("nft")
     if nft is None:
         raise GroupError("nft is not installed (the nftables package): group policy needs it")
     # A CNI plugin runs without Ansible: there is no AnsibleModule.run_command to call.

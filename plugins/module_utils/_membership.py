@@ -90,8 +90,9 @@ class MemberService:
         self.run_script = None
         self.served = 0
         self.failed = 0
-        # Whether the missing library was said already (said once, not at every pass).
-        self.said_missing = False
+        # Whether libnftables can be used: None before the first try, False while it is missing
+        # (said once; tried again at each pass, so that installing it needs no restart).
+        self.library = None
 
     def serving(self):
         return self.thread is not None
@@ -100,7 +101,7 @@ class MemberService:
         """What ``mesos-overlay status`` shows of it: {serving, socket, served, failed, library}
         (library: whether libnftables can be used, None before the first try)."""
         return {"serving": self.serving(), "socket": self.path, "served": self.served, "failed": self.failed,
-                "library": True if self.run_script is not None else False if self.said_missing else None}
+                "library": self.library}
 
     def check(self, wanted):
         """Serve while ``wanted`` (the plane has a group policy), not otherwise."""
@@ -115,10 +116,10 @@ class MemberService:
             try:
                 import nftables  # pylint: disable=import-error
             except ImportError:
-                if not self.said_missing:
+                if self.library is None:
                     self.say("group members: python3-nftables is not installed: the CNI plugin runs nft "
                              "for each container's start and stop")
-                    self.said_missing = True
+                self.library = False
                 return False
             library = nftables.Nftables()
 
@@ -127,6 +128,7 @@ class MemberService:
                 return rc, (error or "").strip()
 
             self.run_script = run_script
+        self.library = True
         os.makedirs(os.path.dirname(self.path), mode=0o755, exist_ok=True)
         try:
             os.unlink(self.path)  # a daemon that ended without removing it
@@ -171,6 +173,12 @@ class MemberService:
                 self.answer(conn)
             except OSError:
                 pass
+            except Exception as exc:  # pylint: disable=broad-except
+                # Closed unanswered: the plugin runs nft itself. The thread must live on: a
+                # listener nobody serves would make every container start wait for its timeout.
+                self.failed += 1
+                self.say("group members: a request failed here (%s: %s); the plugin ran nft itself"
+                         % (type(exc).__name__, exc))
             finally:
                 conn.close()
 

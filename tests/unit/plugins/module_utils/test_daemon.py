@@ -176,6 +176,36 @@ def test_run_checks_the_docker_watcher_at_every_pass_and_stops_it(daemon):
     assert daemon.docker_groups.stopped
 
 
+def test_run_serves_the_group_plugin_before_it_says_ready_and_stops_serving_at_the_end(daemon, plane_file, monkeypatch):
+    # After a reboot Mesos starts once the daemon is ready and attaches containers at once: the
+    # plugin's socket must be there by then.
+    from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_policy
+
+    policy = group_policy({"groups": {"web": 100}, "overlays": {"dcos": {"default": "deny", "rules": []}}}, NETWORK)
+    allocation = allocate(NETWORK, [{"name": "a1", "ip": "192.0.2.1", "role": "agent"},
+                                    {"name": "a2", "ip": "192.0.2.2", "role": "agent"}])
+    plane_file.write_text(json.dumps(dataplane(host_view(allocation, "a1"), {"group_policy": policy})))
+    events = []
+    monkeypatch.setattr(_daemon, "notify", events.append)
+
+    class RecordedMembers(object):
+        def check(self, wanted):
+            events.append(("serve", wanted))
+
+        def stop(self):
+            events.append("stop serving")
+
+    daemon.members = RecordedMembers()
+    timer = threading.Timer(0.2, daemon.stop)
+    timer.start()
+    try:
+        assert daemon.run() == 0
+    finally:
+        timer.cancel()
+    assert events[:2] == [("serve", True), "READY=1"]
+    assert events[-2:] == ["STOPPING=1", "stop serving"]
+
+
 # --- following the ZooKeeper store (the store itself is tested on a real ZooKeeper in
 # tests/integration/test_zkstore.py; here, the daemon's side on recorded answers) --------------
 

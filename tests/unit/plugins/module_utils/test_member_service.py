@@ -145,3 +145,17 @@ def test_the_service_follows_the_group_policy_and_says_once_without_the_library(
     assert members.serving() and os.path.exists(members.path)
     members.check(False)
     assert not members.serving() and not os.path.exists(members.path)
+
+
+def test_a_request_that_fails_unexpectedly_goes_unanswered_and_the_service_lives_on(service):
+    # The plugin then runs nft itself at once, instead of waiting its timeout on a listener nobody serves.
+    def broken(script):
+        raise RuntimeError("libnftables went away")
+
+    service.run_script = broken
+    request = {"op": "join", "table": "t", "group": 1, "addresses": ["9.0.1.2"]}
+    assert _groups.ask_daemon(service.path, request) is None
+    assert service.failed == 1 and service.said[-1] == (
+        "group members: a request failed here (RuntimeError: libnftables went away); the plugin ran nft itself")
+    service.run_script = lambda script: (0, "")
+    assert _groups.ask_daemon(service.path, request) == (0, "")
