@@ -150,8 +150,7 @@ _value:
       elements: str
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._allocation import allocate as _allocate
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 
 
-FilterModule = filter_module("allocate", _allocate)
+FilterModule = filter_module("allocate", "plugin_utils._allocation")

@@ -35,7 +35,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._report import allocation_table as _allocation_table
 
 
-FilterModule = filter_module("allocation_table", _allocation_table)
+FilterModule = filter_module("allocation_table", "plugin_utils._report")

@@ -41,7 +41,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._report import changes_of as _changes_of
 
 
-FilterModule = filter_module("changes_of", _changes_of)
+FilterModule = filter_module("changes_of", "plugin_utils._report")

@@ -62,13 +62,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_config as _cni_config
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
 
 
-def cni_config(allocation, name, overlay, mtu=1420, port_mapper=False, group_policy=None):
-    return _cni_config(host_view(allocation, name), overlay, mtu=mtu, port_mapper=port_mapper,
-                       group_policy=group_policy)
-
-
-FilterModule = filter_module("cni_config", cni_config)
+FilterModule = filter_module("cni_config", "plugin_utils._render", "member_cni_config")

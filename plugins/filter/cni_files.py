@@ -51,7 +51,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._render import cni_files as _cni_files
 
 
-FilterModule = filter_module("cni_files", _cni_files)
+FilterModule = filter_module("cni_files", "plugin_utils._render")

@@ -80,7 +80,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._report import connectivity_report as _connectivity_report
 
 
-FilterModule = filter_module("connectivity_report", _connectivity_report)
+FilterModule = filter_module("connectivity_report", "plugin_utils._report")

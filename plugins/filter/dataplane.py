@@ -51,7 +51,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._render import dataplane as _dataplane
 
 
-FilterModule = filter_module("dataplane", _dataplane)
+FilterModule = filter_module("dataplane", "plugin_utils._render")

@@ -43,7 +43,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._render import docker_networks as _docker_networks
 
 
-FilterModule = filter_module("docker_networks", _docker_networks)
+FilterModule = filter_module("docker_networks", "plugin_utils._render")

@@ -32,6 +32,13 @@ options:
     description: The name of the VXLAN-port chain.
     type: str
     default: MESOS-OVERLAY-VXLAN
+  docker:
+    description:
+      - Whether Docker runs on the agent (its Docker networks are made); C(MESOS-OVERLAY-FORWARD) is then jumped to
+        from C(DOCKER-USER) too (made where missing), which Docker evaluates before its own rules and never reorders.
+    type: bool
+    default: false
+    version_added: 5.0.0
 extends_documentation_fragment:
   - mesos.overlay.allocation.view
 """
@@ -59,11 +66,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._render import firewall_chains as _firewall_chains
 
 
-def firewall_chains(view, vxlan_port=64000, vxlan_firewall=True, vxlan_chain="MESOS-OVERLAY-VXLAN"):
-    return _firewall_chains(view, vxlan_port=vxlan_port, vxlan_firewall=vxlan_firewall, vxlan_chain=vxlan_chain)
-
-
-FilterModule = filter_module("firewall_chains", firewall_chains)
+FilterModule = filter_module("firewall_chains", "plugin_utils._render")

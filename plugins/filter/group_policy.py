@@ -71,7 +71,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_policy as _group_policy
 
 
-FilterModule = filter_module("group_policy", _group_policy)
+FilterModule = filter_module("group_policy", "plugin_utils._policy")

@@ -46,7 +46,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_probe_plan as _group_probe_plan
 
 
-FilterModule = filter_module("group_probe_plan", _group_probe_plan)
+FilterModule = filter_module("group_probe_plan", "plugin_utils._policy")

@@ -54,7 +54,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._report import group_report as _group_report
 
 
-FilterModule = filter_module("group_report", _group_report)
+FilterModule = filter_module("group_report", "plugin_utils._report")

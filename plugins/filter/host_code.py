@@ -42,7 +42,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._host_code import host_code as _host_code
 
 
-FilterModule = filter_module("host_code", _host_code)
+FilterModule = filter_module("host_code", "plugin_utils._host_code")

@@ -115,7 +115,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view as _host_view
 
 
-FilterModule = filter_module("host_view", _host_view)
+FilterModule = filter_module("host_view", "plugin_utils._view")

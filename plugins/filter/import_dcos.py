@@ -75,8 +75,7 @@ _value:
   type: dict
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._dcos import import_dcos as _import
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 
 
-FilterModule = filter_module("import_dcos", _import)
+FilterModule = filter_module("import_dcos", "plugin_utils._dcos")

@@ -45,8 +45,7 @@ _value:
   type: dict
 """
 
-from ansible_collections.mesos.overlay.plugins.plugin_utils._state import merge_states as _merge
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 
 
-FilterModule = filter_module("merge_states", _merge)
+FilterModule = filter_module("merge_states", "plugin_utils._state")

@@ -67,7 +67,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._render import mesos_files as _mesos_files
 
 
-FilterModule = filter_module("mesos_files", _mesos_files)
+FilterModule = filter_module("mesos_files", "plugin_utils._render")

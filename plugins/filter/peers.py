@@ -57,7 +57,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import peers_of
 
 
-FilterModule = filter_module("peers", peers_of)
+FilterModule = filter_module("peers", "plugin_utils._view", "peers_of")

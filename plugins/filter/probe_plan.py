@@ -52,7 +52,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._report import probe_plan as _probe_plan
 
 
-FilterModule = filter_module("probe_plan", _probe_plan)
+FilterModule = filter_module("probe_plan", "plugin_utils._report")

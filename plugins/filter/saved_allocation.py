@@ -38,7 +38,6 @@ _value:
 """
 
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
-from ansible_collections.mesos.overlay.plugins.plugin_utils._view import saved_allocation as _saved_allocation
 
 
-FilterModule = filter_module("saved_allocation", _saved_allocation)
+FilterModule = filter_module("saved_allocation", "plugin_utils._view")

@@ -40,8 +40,7 @@ _value:
   sample: zk://overlay-reader:0f1e2d3c4b5a69788796a5b4c3d2e1f0@zk-1:2181,zk-2:2181/mesos-overlay
 """
 
-from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import reader_url
 from ansible_collections.mesos.overlay.plugins.plugin_utils._filter_errors import filter_module
 
 
-FilterModule = filter_module("zookeeper_reader", reader_url)
+FilterModule = filter_module("zookeeper_reader", "module_utils._zkstore", "reader_url")

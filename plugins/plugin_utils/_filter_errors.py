@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import functools
+import importlib
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_native
@@ -43,11 +44,26 @@ def reported(name):
     return decorate
 
 
-def filter_module(name, function):
-    """The FilterModule class of a file that holds one filter: `name`, reported as above.
+def filter_module(name, where, attribute=None):
+    """The FilterModule class of a file that holds one filter: `name`, reported as above, is the
+    function `attribute` (`name` by default) of the collection's module `where` (relative to
+    plugins/, as ``plugin_utils._render``).
 
-    A filter file is its documentation and this one line; what the filter does lives in plugin_utils.
+    A filter file is its documentation and this one line; what the filter does lives in
+    plugin_utils, imported at the filter's first call, not with the file: to find one filter of a
+    collection, ansible-core loads every filter file of it, in every worker process (one per task
+    and host), compiling each from source; a file that imported its engine would make every task
+    that uses any of the collection's filters compile all of plugin_utils.
     """
+    found = []
+
+    def function(*args, **kwargs):
+        if not found:
+            module = importlib.import_module("ansible_collections.mesos.overlay.plugins." + where)
+            found.append(getattr(module, attribute or name))
+        return found[0](*args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
     wrapped = reported(name)(function)
 
     class FilterModule(object):

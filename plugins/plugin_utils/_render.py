@@ -20,6 +20,7 @@ from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
     FORWARD_CHAIN, GROUP_LABEL, GROUPS_PLUGIN, LEGACY_COMMENT, MEMBERS_DIR, MEMBERS_SOCKET, NAT_CHAIN, NFT_TABLE, VXLAN_CHAIN)
 from ansible_collections.mesos.overlay.plugins.plugin_utils._errors import field_error, parse_bool, parse_int
 from ansible_collections.mesos.overlay.plugins.plugin_utils._policy import group_table
+from ansible_collections.mesos.overlay.plugins.plugin_utils._view import host_view
 
 # Mesos' CNI isolator parses a plugin's result as CNI 0.2.0 (ip4 and ip6 objects); the
 # reference plugins answer in the version the config names.
@@ -89,6 +90,13 @@ def cni_config(view, overlay, mtu=1420, port_mapper=False, ipam_dir=None, group_
                 "groups": dict(group_policy.get("groups") or {}), "label": GROUP_LABEL,
                 "membersDir": MEMBERS_DIR, "table": NFT_TABLE, "daemonSocket": MEMBERS_SOCKET, "delegate": delegate}
     return dict(delegate, cniVersion=CNI_VERSION, name=overlay)
+
+
+def member_cni_config(allocation, name, overlay, mtu=1420, port_mapper=False, group_policy=None):
+    """The cni_config filter: one member's config of one overlay, from the allocation (the roles
+    render every config of a host from its view, with cni_files)."""
+    return cni_config(host_view(allocation, name), overlay, mtu=mtu, port_mapper=port_mapper,
+                      group_policy=group_policy)
 
 
 def cni_files(view, cni_dir, mtu=1420, port_mapper=False, ipam_dir=None, group_policy=None, disabled=False):
