@@ -30,6 +30,8 @@ from ansible_collections.mesos.overlay.plugins.module_utils._jsontext import dum
 PREROUTING_HOOK = "type filter hook prerouting priority mangle; policy accept;"
 FORWARD_HOOK = "type filter hook forward priority filter - 1; policy accept;"
 FAMILIES = (("ip", 4), ("ip6", 6))
+# The regular chain that marks group members' packets (prerouting jumps to it).
+MARKING_CHAIN = "marking"
 
 
 def address_type(version):
@@ -48,7 +50,11 @@ def policy_chains(params):
     """The table's chains, ``[{name, hook, rules}]``, from the policy as data (see the plane's
     ``group_policy`` options), with rules written as ``nft list`` prints them.
 
-    ``prerouting`` marks each group member's packets with its group; ``forward`` sends traffic
+    ``prerouting`` sends packets from the overlays' container address spaces to ``marking``,
+    which marks each group member's packets with its group (only a local container's packet can
+    be a member's: a packet the VTEP decapsulated carries its sender's group already, through
+    gbp, and the VXLAN packets themselves come from underlay addresses, so neither pays a set
+    lookup per group; without GRO on the underlay each is a packet of its own); ``forward`` sends traffic
     from the overlays' address spaces to a local container of a policed overlay to that
     overlay's chain (traffic leaving through the VTEP is the next host's to judge; hosts are
     judged only on the flows they open), which accepts or drops by (mark, receiver's set) per
@@ -64,12 +70,16 @@ def policy_chains(params):
     # As nft list prints them: the upper 16 bits of the ct mark as a prefix; set, the lower kept.
     judged = "ct mark 0x%08x/16 accept" % generation
     allow = "counter ct mark set ct mark & 0x%08x | 0x%08x accept" % (generation | 0xFFFF, generation)
+    vtep = params["vtep"]
+    # As nft list prints them: the VTEP's packets leave the chain at its first rule.
+    prerouting = ['iifname "%s" accept' % vtep]
+    for family, version in FAMILIES:
+        prerouting += ["%s saddr %s jump %s" % (family, space, MARKING_CHAIN) for space in params["containers%d" % version]]
     marking = []
     for number in params["groups"]:
         for family, version in FAMILIES:
             marking.append("%s saddr @%s meta mark set %s" % (family, group_set(number, version), group_mark(number)))
     forward, judging = [judged], []
-    vtep = params["vtep"]
     for overlay in params["overlays"]:
         chain = policy_chain(overlay["name"])
         for family, version in FAMILIES:
@@ -92,7 +102,8 @@ def policy_chains(params):
                                     group_set(receiver, version), word))
         rules.append(allow if overlay["default"] == "allow" else "counter drop")
         judging.append({"name": chain, "hook": None, "rules": rules})
-    return [{"name": "prerouting", "hook": PREROUTING_HOOK, "rules": marking},
+    return [{"name": "prerouting", "hook": PREROUTING_HOOK, "rules": prerouting},
+            {"name": MARKING_CHAIN, "hook": None, "rules": marking},
             {"name": "forward", "hook": FORWARD_HOOK, "rules": forward}] + judging
 
 

@@ -98,7 +98,12 @@ def test_the_agent_table_judges_by_direction_and_ends_with_the_default():
     assert ("ct direction reply meta mark & 0x0000ffff == 0x000000c8 ip daddr @g100_4 " + allow
             in chains["to_dcos"]["rules"])
     assert chains["forward"]["rules"][0] == "ct mark 0x%08x/16 accept" % generation
-    assert all("meta mark set" in rule for rule in chains["prerouting"]["rules"])
+    assert all("meta mark set" in rule for rule in chains["marking"]["rules"])
+    # Only packets from the overlays' container spaces that did not come through the VTEP are
+    # looked up in the group sets (a decapsulated packet carries its group; VXLAN packets come
+    # from underlay addresses).
+    assert chains["prerouting"]["rules"] == ['iifname "vtep1024" accept', "ip saddr 9.0.0.0/8 jump marking",
+                                             "ip saddr 192.168.128.0/17 jump marking", "ip6 saddr fd01:b::/64 jump marking"]
     # Only the policed overlay is judged, and only where the receiver is (not on the way out).
     assert all(rule.startswith('oifname != "vtep1024" ') and "jump to_dcos" in rule
                for rule in chains["forward"]["rules"][1:])
@@ -107,7 +112,7 @@ def test_the_agent_table_judges_by_direction_and_ends_with_the_default():
     # Hosts are judged when they open a flow; their replies to a container's flow pass.
     assert ('oifname != "vtep1024" ip daddr 9.0.0.0/8 ip saddr 44.128.0.0/20 ct direction original jump to_dcos'
             in chains["forward"]["rules"])
-    assert "ip saddr @g200_4 meta mark set 0x000000c8" in chains["prerouting"]["rules"]
+    assert "ip saddr @g200_4 meta mark set 0x000000c8" in chains["marking"]["rules"]
 
 
 def test_rules_equal_to_the_default_add_nothing():
