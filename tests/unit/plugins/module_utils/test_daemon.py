@@ -131,6 +131,16 @@ def test_a_failing_step_is_said_once_then_its_end(daemon):
                                 "recovered: reconcile failed, will try again: %s" % failure]
 
 
+def run_for(daemon, seconds, stop):
+    """The daemon's run() with ``stop`` called after ``seconds``: its exit code."""
+    timer = threading.Timer(seconds, stop)
+    timer.start()
+    try:
+        return daemon.run()
+    finally:
+        timer.cancel()
+
+
 def test_run_restores_says_ready_and_stops_on_request(daemon, monkeypatch):
     # An abstract socket (as systemd may give): no path, so no limit on how deep the test's temp dir is.
     name = "mesos-overlay-test-notify-%d" % os.getpid()
@@ -138,12 +148,7 @@ def test_run_restores_says_ready_and_stops_on_request(daemon, monkeypatch):
     listener.bind("\0" + name)
     monkeypatch.setenv("NOTIFY_SOCKET", "@" + name)
     daemon.answers = [results(peers_changes=[{"action": "add", "kind": "fdb", "key": "m"}])]
-    timer = threading.Timer(0.2, daemon.stopping.set)
-    timer.start()
-    try:
-        assert daemon.run() == 0
-    finally:
-        timer.cancel()
+    assert run_for(daemon, 0.2, daemon.stopping.set) == 0
     listener.settimeout(1)
     assert listener.recv(64) == b"READY=1"
     assert listener.recv(64) == b"STOPPING=1"
@@ -165,12 +170,7 @@ def test_run_checks_the_docker_watcher_at_every_pass_and_stops_it(daemon):
             self.stopped = True
 
     daemon.docker_groups = RecordedGroups()
-    timer = threading.Timer(0.2, daemon.stop)
-    timer.start()
-    try:
-        assert daemon.run() == 0
-    finally:
-        timer.cancel()
+    assert run_for(daemon, 0.2, daemon.stop) == 0
     # A pass every 0.01 s for 0.2 s: the watcher's config is read again at each.
     assert daemon.docker_groups.checks > 3
     assert daemon.docker_groups.stopped
@@ -196,12 +196,7 @@ def test_run_serves_the_group_plugin_before_it_says_ready_and_stops_serving_at_t
             events.append("stop serving")
 
     daemon.members = RecordedMembers()
-    timer = threading.Timer(0.2, daemon.stop)
-    timer.start()
-    try:
-        assert daemon.run() == 0
-    finally:
-        timer.cancel()
+    assert run_for(daemon, 0.2, daemon.stop) == 0
     assert events[:2] == [("serve", True), "READY=1"]
     assert events[-2:] == ["STOPPING=1", "stop serving"]
 
