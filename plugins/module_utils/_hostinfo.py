@@ -6,8 +6,9 @@
 
 Before the run lock is taken, the state role checks on every member that what was asked can
 work there (nft for a group policy, kazoo for the ZooKeeper store, prometheus_client for the
-metrics, the DC/OS modules' library) and reads the Mesos flags the roles build on. One probe
-per question was a module run each; this answers them all in one, and changes nothing.
+metrics, the DC/OS modules' library, a metrics address the daemon can listen on) and reads the
+Mesos flags the roles build on. One probe per question was a module run each; this answers them
+all in one, and changes nothing.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,6 +22,7 @@ import sys
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._files import Files
+from ansible_collections.mesos.overlay.plugins.module_utils._metrics import parse_listen
 
 # Run by the interpreter asked about: which of the modules named in argv import.
 _IMPORTS = ("import importlib, json, sys\n"
@@ -52,6 +54,7 @@ class HostInfo:
         python=dict(type="path", default="/usr/bin/python3"),
         python_modules=dict(type="list", elements="str", default=[]),
         read=Files.ARGUMENT_SPEC["read"],
+        metrics_listen=dict(type="str", default=""),
     )
 
     def __init__(self, params, host):
@@ -73,6 +76,15 @@ class HostInfo:
             raise ParameterError("python: %s could not be run (%s)" % (python, (err or out).strip()))
         return json.loads(out)
 
+    def _metrics_listen(self):
+        """The metrics address asked for and whether the host daemon would take it (its own parse)."""
+        value = self.params["metrics_listen"]
+        try:
+            parses = value == "" or bool(parse_listen(value))
+        except ParameterError:
+            parses = False
+        return {"value": value, "parses": parses}
+
     def run(self):
         for path in self.params["paths"]:
             if not os.path.isabs(path):
@@ -83,6 +95,7 @@ class HostInfo:
                 "programs": {name: self.host.which(name) for name in self.params["programs"]},
                 "python_modules": self._python_modules(),
                 "contents": contents,
+                "metrics_listen": self._metrics_listen(),
                 "python_version": "%d.%d" % sys.version_info[:2]}
 
 

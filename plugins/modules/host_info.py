@@ -44,6 +44,13 @@ options:
     type: list
     elements: path
     default: []
+  metrics_listen:
+    description:
+      - An C(ADDRESS:PORT) the host daemon is to serve its metrics on, checked as the daemon parses it (an IPv4
+        address, or an IPv6 one in brackets, and a port 1-65535), returned in RV(metrics_listen). V("") (no metrics)
+        passes.
+    type: str
+    default: ""
 attributes:
   check_mode:
     support: full
@@ -83,6 +90,20 @@ contents:
   returned: always
   type: dict
   sample: {/etc/mesos-slave/isolation: "cgroups/cpu,cgroups/mem\n"}
+metrics_listen:
+  description: O(metrics_listen) and whether the host daemon would take it.
+  returned: always
+  type: dict
+  contains:
+    value:
+      description: O(metrics_listen) as given.
+      type: str
+      returned: always
+    parses:
+      description: Whether it is an address the daemon takes (true for V("")).
+      type: bool
+      returned: always
+  sample: {value: "0.0.0.0:9732", parses: true}
 python_version:
   description: The version of the Python the module ran under.
   returned: always

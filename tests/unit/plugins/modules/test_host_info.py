@@ -19,7 +19,7 @@ from .fakes import FakeModule
 
 
 def info(host=None, **params):
-    base = {"paths": [], "programs": [], "python": sys.executable, "python_modules": [], "read": []}
+    base = {"paths": [], "programs": [], "python": sys.executable, "python_modules": [], "read": [], "metrics_listen": ""}
     base.update(params)
     return HostInfo(base, host or CommandHost()).run()
 
@@ -56,3 +56,17 @@ def test_another_interpreter_is_asked_in_a_process_of_its_own(tmp_path):
     host = FakeModule({})
     host.run = lambda argv, data=None, env=None: (0, '{"kazoo": true}', "")
     assert info(host, python=str(python), python_modules=["kazoo"])["python_modules"] == {"kazoo": True}
+
+
+@pytest.mark.parametrize("value, parses", [
+    ("", True),
+    ("198.19.50.21:9732", True),
+    ("[fd00::1]:9732", True),
+    ("198.19.50.21:99999", False),
+    ("198.19.50.21", False),
+    ("fd00::1:9732", False),
+    ("300.1.1.1:9732", False),
+    ("[198.19.50.21]:9732", False),
+])
+def test_the_metrics_address_is_checked_as_the_daemon_parses_it(value, parses):
+    assert info(metrics_listen=value)["metrics_listen"] == {"value": value, "parses": parses}
