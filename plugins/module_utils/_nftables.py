@@ -25,12 +25,12 @@ from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
     GROUP_MARK_MASK, POLICY_GENERATION_SHIFT, group_mark, group_set, policy_chain)
 from ansible_collections.mesos.overlay.plugins.module_utils._jsontext import dumps, loads
 
-# Where the chains hook in: marking before anything else; judging before iptables' filter
-# chains, so that a denied flow never reaches them.
-PREROUTING_HOOK = "type filter hook prerouting priority mangle; policy accept;"
+# Where the table hooks in: forward only, before iptables' filter chains, so that a denied flow
+# never reaches them. No other hook: the host's own traffic and the VXLAN packets it receives never
+# pass through the table (a prerouting hook would see every packet that enters the host).
 FORWARD_HOOK = "type filter hook forward priority filter - 1; policy accept;"
 FAMILIES = (("ip", 4), ("ip6", 6))
-# The regular chain that marks group members' packets (prerouting jumps to it).
+# The regular chain that marks group members' packets (forward jumps to it first).
 MARKING_CHAIN = "marking"
 
 
@@ -50,19 +50,18 @@ def policy_chains(params):
     """The table's chains, ``[{name, hook, rules}]``, from the policy as data (see the plane's
     ``group_policy`` options), with rules written as ``nft list`` prints them.
 
-    ``prerouting`` sends packets from the overlays' container address spaces to ``marking``,
-    which marks each group member's packets with its group (only a local container's packet can
-    be a member's: a packet the VTEP decapsulated carries its sender's group already, through
-    gbp, and the VXLAN packets themselves come from underlay addresses, so neither pays a set
-    lookup per group; without GRO on the underlay each is a packet of its own); ``forward`` sends traffic
-    from the overlays' address spaces to a local container of a policed overlay to that
-    overlay's chain (traffic leaving through the VTEP is the next host's to judge; hosts are
+    ``forward`` first sends the packets of local containers (from the overlays' container address
+    spaces, not through the VTEP) to ``marking``, which marks each group member's packets with its
+    group (a packet the VTEP decapsulated carries its sender's group already, through gbp; the
+    host's own traffic and the VXLAN packets are not forwarded, so they never meet the table); then
+    it sends traffic from the overlays' address spaces to a local container of a policed overlay to
+    that overlay's chain (traffic leaving through the VTEP is the next host's to judge; hosts are
     judged only on the flows they open), which accepts or drops by (mark, receiver's set) per
     direction and ends with the overlay's default.
 
     A flow is judged once: an accepting verdict writes the policy's generation into the flow's
-    conntrack mark, and ``forward`` lets the flow's later packets through at its first rule (no
-    rule walk, no set lookup). A policy change changes the generation, so every existing flow is
+    conntrack mark, and ``forward`` lets the flow's later packets through right after marking (no
+    judging rule walk). A policy change changes the generation, so every existing flow is
     judged again at its next packet: a flow the change denies stops at once. Marking has no such
     shortcut: the group a packet carries to the next host (gbp) is what that host judges by.
     """
@@ -71,15 +70,16 @@ def policy_chains(params):
     judged = "ct mark 0x%08x/16 accept" % generation
     allow = "counter ct mark set ct mark & 0x%08x | 0x%08x accept" % (generation | 0xFFFF, generation)
     vtep = params["vtep"]
-    # As nft list prints them: the VTEP's packets leave the chain at its first rule.
-    prerouting = ['iifname "%s" accept' % vtep]
-    for family, version in FAMILIES:
-        prerouting += ["%s saddr %s jump %s" % (family, space, MARKING_CHAIN) for space in params["containers%d" % version]]
+    # As nft list prints them. Marking comes before the judged flows' shortcut: the group a packet
+    # carries to the next host (gbp) is what that host judges by.
+    forward = ['iifname != "%s" %s saddr %s jump %s' % (vtep, family, space, MARKING_CHAIN)
+               for family, version in FAMILIES for space in params["containers%d" % version]]
+    forward.append(judged)
     marking = []
     for number in params["groups"]:
         for family, version in FAMILIES:
             marking.append("%s saddr @%s meta mark set %s" % (family, group_set(number, version), group_mark(number)))
-    forward, judging = [judged], []
+    judging = []
     for overlay in params["overlays"]:
         chain = policy_chain(overlay["name"])
         for family, version in FAMILIES:
@@ -102,8 +102,7 @@ def policy_chains(params):
                                     group_set(receiver, version), word))
         rules.append(allow if overlay["default"] == "allow" else "counter drop")
         judging.append({"name": chain, "hook": None, "rules": rules})
-    return [{"name": "prerouting", "hook": PREROUTING_HOOK, "rules": prerouting},
-            {"name": MARKING_CHAIN, "hook": None, "rules": marking},
+    return [{"name": MARKING_CHAIN, "hook": None, "rules": marking},
             {"name": "forward", "hook": FORWARD_HOOK, "rules": forward}] + judging
 
 

@@ -62,7 +62,8 @@ def run(params, listing=None, check=False, missing_nft=False):
 def test_the_recorded_listing_reads_as_chains_and_sets():
     table = parse_listing(recorded("nft-demo.txt"))
     assert table["sets"]["g100_4"] == ["9.0.1.2", "9.0.1.3"] and table["sets"]["g200_4"] == []
-    assert table["chains"]["prerouting"]["hook"] == "type filter hook prerouting priority mangle; policy accept;"
+    assert table["chains"]["forward"]["hook"] == "type filter hook forward priority filter - 1; policy accept;"
+    assert "prerouting" not in table["chains"]
     assert table["chains"]["to_dcos"]["hook"] is None and table["chains"]["to_dcos"]["rules"][-1] == "counter drop"
 
 
@@ -119,10 +120,12 @@ def test_a_member_without_a_record_is_removed_and_a_new_one_added(tmp_path):
 def test_a_policy_change_rewrites_the_judging_chain_and_the_generation_in_one_transaction(members):
     closed = {"groups": DEMO["groups"], "overlays": {"dcos": {"default": "deny", "rules": [{"from": 100, "to": 100}]}}}
     module, result = run(options(closed, members), recorded("nft-demo.txt"))
-    # The forward chain's first rule carries the new generation: every flow is judged again.
+    # The forward chain's shortcut (its rule after the two marking jumps) carries the new
+    # generation: every flow is judged again. Nothing else of the chain changes.
     assert [(c["kind"], c["key"]) for c in result["changes"]] == [("rules", "forward"), ("rules", "to_dcos")]
     forward = result["changes"][0]
-    assert forward["before"][1:] == forward["after"][1:] and forward["before"][0] != forward["after"][0]
+    differ = [index for index, (before, after) in enumerate(zip(forward["before"], forward["after"])) if before != after]
+    assert differ == [2] and forward["after"][2].startswith("ct mark 0x") and len(forward["before"]) == len(forward["after"])
     assert forward["before"] == parse_listing(recorded("nft-demo.txt"))["chains"]["forward"]["rules"]
     assert module.ran == ["/sbin/nft -f -"]
     script = module.stdin[0].splitlines()
