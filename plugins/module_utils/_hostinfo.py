@@ -79,11 +79,12 @@ class HostInfo:
     def _metrics_listen(self):
         """The metrics address asked for and whether the host daemon would take it (its own parse)."""
         value = self.params["metrics_listen"]
-        try:
-            parses = value == "" or bool(parse_listen(value))
-        except ParameterError:
-            parses = False
-        return {"value": value, "parses": parses}
+        if value:
+            try:
+                parse_listen(value)
+            except ParameterError:
+                return {"value": value, "parses": False}
+        return {"value": value, "parses": True}
 
     def run(self):
         for path in self.params["paths"]:

@@ -164,3 +164,19 @@ def test_a_broken_record_is_skipped_with_a_warning(tmp_path):
     warnings = []
     assert read_members(str(directory), warn=warnings.append) == {"g200_6": ["fd01:b::1:0:0:9"]}
     assert "bad.json is not a member record" in warnings[0]
+
+
+def test_a_table_with_the_earlier_prerouting_chain_loses_it_in_the_same_transaction(members):
+    """A host whose table an earlier 5.0 build wrote (marking from a prerouting chain): the chain is
+    emptied and deleted after the forward chain takes the marking jumps, in one nft transaction."""
+    earlier = recorded("nft-demo.txt").replace(
+        "\tchain marking {",
+        "\tchain prerouting {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n"
+        "\t\tiifname \"vtep1024\" accept\n\t\tip saddr 9.0.0.0/8 jump marking\n"
+        "\t\tip6 saddr fd01:b::/64 jump marking\n\t}\n\n\tchain marking {", 1)
+    assert "prerouting" in parse_listing(earlier)["chains"]
+    module, result = run(options(DEMO, members), earlier)
+    assert [(c["kind"], c["key"], c["after"]) for c in result["changes"]] == [("chain", "prerouting", None)]
+    assert module.ran == ["/sbin/nft -f -"]
+    assert module.stdin[0].splitlines() == ["flush chain inet mesos_overlay prerouting",
+                                            "delete chain inet mesos_overlay prerouting"]
