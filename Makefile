@@ -119,7 +119,7 @@ bench: deps venv image
 	$(PYTHON) bench/allocation.py
 	$(PYTHON) bench/allocation_playbook.py
 	$(PYTHON) bench/peers.py
-	@dpkg -s iperf3 >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q iperf3; }
+	@dpkg -s iperf3 linux-perf >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q iperf3 linux-perf; }
 	$(PYTHON) bench/policy.py
 	$(PYTHON) bench/views_playbook.py
 	$(PYTHON) bench/cluster.py

@@ -10,7 +10,8 @@ data plane applied by the boot unit's command, containers attached as Mesos atta
 
 - throughput: iperf3 from a container of group 100 on agent 1 to one of group 100 on agent 2,
   without a policy (plain VTEPs) and with the demo policy (gbp VTEPs, marks, the nftables
-  table), in alternating rounds; medians;
+  table), in alternating rounds; medians; and in the same rounds what the CPU that sends spends
+  in nftables' code (perf samples), which gives the policy's cost without the rounds' noise;
 - CNI ADD + DEL of a container: the bridge plugin alone against the group plugin around it
   (medians), and the interpreter's own start measured apart (what is left is the plugin's own),
   with the host daemon running in the agent's namespace as on a host (it applies the plugin's
@@ -21,8 +22,10 @@ Removes every namespace it made, also on failure.
 """
 from __future__ import absolute_import, division, print_function
 
+import collections
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -39,17 +42,67 @@ from netns import sh  # noqa: E402
 ROUNDS = 5
 CNI_RUNS = 31
 OVERHEAD_RUNS = 51
+# iperf3's client runs on this CPU, its server on the other. A packet's whole way (the sender's
+# stack, both hosts' forwarding, the VXLAN encapsulation and decapsulation, up to the receiving
+# socket's queue) runs in softirq on the CPU that sent it: with the client pinned, that CPU is the
+# flow's bottleneck, and its busy time per byte is what the flow costs.
+SENDING_CPU = 0
+# perf's names for a CPU that waits (halted), and the kernel code the policy adds work to: the
+# code that runs nftables rules, and the route lookups the VXLAN device makes for each packet that
+# carries a mark (gbp: the tunnel's route cache is not used for a marked packet).
+IDLE_CODE = frozenset(("pv_native_safe_halt", "native_safe_halt", "default_idle", "acpi_idle_do_entry", "intel_idle",
+                       "poll_idle", "cpu_idle_poll", "mwait_idle_with_hints"))
+KINDS = (("nftables rules", re.compile(r"^(__)?(nft_|nf_tables_)")),
+         ("route lookups", re.compile(r"^(fib_|ip_route_output|__ip_dev_find|ip_route_output_key_hash)")))
 
 
-def iperf(cluster, source, target, seconds=4):
-    server = subprocess.Popen(["ip", "netns", "exec", target["netns"], "iperf3", "-s", "-1"],
+def sending_cpu_samples(seconds, data):
+    """perf's samples of the sending CPU for ``seconds``, by symbol (a Counter)."""
+    subprocess.run(["perf", "record", "-q", "-C", str(SENDING_CPU), "-F", "999", "-e", "cpu-clock", "-o", data,
+                    "--", "sleep", str(seconds)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    report = subprocess.run(["perf", "report", "-i", data, "--sort", "sym", "--stdio", "--no-children", "-q",
+                             "--show-nr-samples"], capture_output=True, text=True, check=True).stdout
+    os.remove(data)
+    samples = collections.Counter()
+    for line in report.splitlines():
+        match = re.match(r"\s*[\d.]+%\s+(\d+)\s+\[.\]\s+(\S+)", line)
+        if match is not None:
+            samples[match.group(2)] += int(match.group(1))
+    return samples
+
+
+def iperf(cluster, source, target, seconds=5):
+    """One TCP flow: its Gbit/s, and the sending CPU's samples over its middle seconds with the
+    gigabytes sent meanwhile (iperf3's one-second intervals)."""
+    server = subprocess.Popen(["ip", "netns", "exec", target["netns"], "iperf3", "-s", "-1", "-A", str(1 - SENDING_CPU)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.5)
     try:
-        out = sh("iperf3", "-c", target["ip4"], "-t", str(seconds), "-J", netns=source["netns"]).stdout
+        client = subprocess.Popen(["ip", "netns", "exec", source["netns"], "iperf3", "-c", target["ip4"], "-t",
+                                   str(seconds), "-A", str(SENDING_CPU), "-J"], stdout=subprocess.PIPE, text=True)
+        time.sleep(1)
+        samples = sending_cpu_samples(seconds - 2, os.path.join(cluster.workdir, "perf.data"))
+        out, _unused = client.communicate(timeout=seconds + 10)
+        assert client.returncode == 0, out
     finally:
         server.wait(timeout=10)
-    return json.loads(out)["end"]["sum_received"]["bits_per_second"] / 1e9
+    result = json.loads(out)
+    sent = sum(interval["sum"]["bytes"] for interval in result["intervals"][1:seconds - 1]) / 1e9
+    return result["end"]["sum_received"]["bits_per_second"] / 1e9, {"samples": samples, "gigabytes": sent}
+
+
+def cpu_per_gigabyte(profiles):
+    """The sending CPU's busy samples per gigabyte over ``profiles`` (all rounds of one variant):
+    in all, and of each of KINDS; and the busy share of its samples."""
+    total = collections.Counter()
+    for profile in profiles:
+        total.update(profile["samples"])
+    gigabytes = sum(profile["gigabytes"] for profile in profiles)
+    busy = sum(count for symbol, count in total.items() if symbol not in IDLE_CODE)
+    costs = {"busy": busy / gigabytes, "share busy": busy / sum(total.values())}
+    for kind, pattern in KINDS:
+        costs[kind] = sum(count for symbol, count in total.items() if pattern.match(symbol)) / gigabytes
+    return costs
 
 
 def cni_round_trip(cluster, agent, network_info, config_name, run):
@@ -191,17 +244,21 @@ def main():
         plain = {}
         plain["web1"] = cluster.add("a1", "web1", {"groups": ["web"]})
         plain["web2"] = cluster.add("a2", "web2", {"groups": ["web"]})
-        without, with_policy = [], []
+        without, with_policy, profiles_without, profiles_with = [], [], [], []
         for _round in range(rounds):
             cluster.apply({})
-            without.append(iperf(cluster, plain["web1"], plain["web2"]))
+            gbps, profile = iperf(cluster, plain["web1"], plain["web2"])
+            without.append(gbps)
+            profiles_without.append(profile)
             cluster.apply(scenario.DEMO)
             # The two containers were attached before the policy: record them as the plugin would have.
             for agent, name in (("a1", "web1"), ("a2", "web2")):
                 with open(os.path.join(workdir, agent, "members", "cni-%s-eth0.json" % name), "w") as handle:
                     json.dump({"group": 100, "addresses": [plain[name]["ip4"], plain[name]["ip6"]]}, handle)
             cluster.apply(scenario.DEMO)
-            with_policy.append(iperf(cluster, plain["web1"], plain["web2"]))
+            gbps, profile = iperf(cluster, plain["web1"], plain["web2"])
+            with_policy.append(gbps)
+            profiles_with.append(profile)
         cluster.apply(scenario.DEMO)
         if rounds:
             print("iperf3 TCP 100 -> 100 across agents, Gbit/s, median of %d alternating rounds:" % ROUNDS)
@@ -210,6 +267,22 @@ def main():
                      statistics.median(with_policy) / statistics.median(without)))
             print("  rounds without: %s" % ", ".join("%.2f" % value for value in without))
             print("  rounds with:    %s" % ", ".join("%.2f" % value for value in with_policy))
+            cost_without, cost_with = cpu_per_gigabyte(profiles_without), cpu_per_gigabyte(profiles_with)
+            # The sending CPU is the flow's bottleneck (busy all but a few per cent of the time): the
+            # throughput a policy leaves is the ratio of its busy time per byte without and with.
+            print("the sending CPU (iperf3's client pinned to CPU %d, its server to the other), perf samples per GB"
+                  " sent over the rounds' middle seconds, all rounds:" % SENDING_CPU)
+            added = [(kind, cost_with[kind] - cost_without[kind]) for kind, _pattern in KINDS]
+            own = sum(more for _kind, more in added)
+            print("  busy without %.0f (busy %.0f%% of the time)   with %.0f (%.0f%%)   of which more with: %s, the rest %+.0f"
+                  % (cost_without["busy"], 100 * cost_without["share busy"], cost_with["busy"],
+                     100 * cost_with["share busy"], ", ".join("%s %+.1f" % pair for pair in added),
+                     cost_with["busy"] - cost_without["busy"] - own))
+            # Busy time per byte moves by a few per cent from round to round with the VM; the kinds of
+            # code the policy adds work to move far less: their part alone is the policy's own cost.
+            print("  throughput that leaves to a flow bound by that CPU, with / without: all its busy time %.3f,"
+                  " the policy's own code (the kinds above) %.3f  (target >= 0.98)"
+                  % (cost_without["busy"] / cost_with["busy"], cost_without["busy"] / (cost_without["busy"] + own)))
 
         config = os.path.join(workdir, "a1", "cni", "dcos.conf")
         with open(config) as handle:

@@ -42,8 +42,9 @@ NAT_CHAIN = "MESOS-OVERLAY-NAT"
 # mesos.overlay 1.0.0 wrote its rules straight into FORWARD and POSTROUTING with comments
 # starting with this text: the chains take them over (they are removed there).
 LEGACY_COMMENT = "mesos-overlay"
-# The group policy: one nftables table, a set of addresses per group and IP version, the
-# containers' records (one JSON file per container and network), the label that names a group.
+# The group policy: one nftables table, a set of addresses per group and IP version, a map from
+# each of them to its group's mark, the containers' records (one JSON file per container and
+# network), the label that names a group.
 NFT_TABLE = "mesos_overlay"
 # What an nft name may hold (no '-' or '.'); the rest of an overlay's name becomes '_' in its chain's.
 NFT_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -87,6 +88,13 @@ def docker_bridge(overlay):
 def group_set(number, version):
     """The nftables set of the addresses of group ``number`` on this host, IPv4 (4) or IPv6 (6)."""
     return "g%d_%d" % (int(number), int(version))
+
+
+def mark_map(version):
+    """The nftables map from the address of each group member on this host to its group's mark,
+    IPv4 (4) or IPv6 (6): the forward chain marks a member's packets with one lookup, whatever the
+    number of groups."""
+    return "marks%d" % int(version)
 
 
 def policy_chain(overlay):
@@ -396,5 +404,5 @@ __all__ = ("APPLY_LOCK", "DEFAULTS", "DOCKER_BRIDGE_PREFIX", "DOCKER_GROUPS_PATH
            "GROUP_MARK_MASK", "POLICY_GENERATION_SHIFT", "LEGACY_COMMENT", "MEMBERS_DIR", "MEMBERS_SOCKET", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE",
            "PEER_OPTIONS", "PLANE_PATH", "STATUS_PATH", "STORE_PATH", "VTEP_NAME", "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane",
            "StepFailed", "apply", "applying", "change_text", "check_plane", "complete", "count_changes", "docker_bridge",
-           "group_mark", "group_set", "mesos_bridge", "options", "plane_text", "policy_chain", "steps", "with_table",
+           "group_mark", "group_set", "mark_map", "mesos_bridge", "options", "plane_text", "policy_chain", "steps", "with_table",
            "write_plane")

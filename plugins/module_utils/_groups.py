@@ -94,8 +94,9 @@ def _nft(script, settle=True):
 
 
 def change_members(run, joining, table, number, addresses):
-    """Add (``joining``) or remove ``addresses`` in the sets of group ``number`` of ``table``, as
-    one nft transaction run by ``run`` (script text -> (rc, error text)); returns its (rc, error).
+    """Add (``joining``) or remove ``addresses`` in the sets of group ``number`` of ``table`` and in
+    its mark maps, as one nft transaction run by ``run`` (script text -> (rc, error text)); returns
+    its (rc, error).
     A removal that fails (one element gone already: a reconciliation removed it; the batch is all
     or nothing) is done again one element at a time."""
     # Here, not at the top: the plugin's path through the daemon builds no nft text.

@@ -5,8 +5,9 @@
 """Private helper of mesos.overlay: the group policy's nftables table on a host.
 
 One table (``inet mesos_overlay``) holds a set of addresses per group (``g<N>_4``,
-``g<N>_6``), the chain that marks group members' packets and the chains that judge traffic
-to local containers. The dataplane module's ``group_policy`` step owns it whole: it reads
+``g<N>_6``), a map from each of those addresses to its group's mark (``marks4``, ``marks6``),
+the forward chain that marks group members' packets and lets judged flows through, and the
+chains that judge traffic to local containers. The dataplane module's ``group_policy`` step owns it whole: it reads
 the table (``nft list table``), plans what differs from the options as data (chains, sets,
 and the members recorded under ``members_dir``, one JSON file per container and network,
 ``{"group": N, "addresses": [...]}``, written by the CNI plugin and the Docker watcher), and
@@ -22,7 +23,7 @@ import zlib
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError, Plan
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
-    GROUP_MARK_MASK, POLICY_GENERATION_SHIFT, group_mark, group_set, policy_chain)
+    GROUP_MARK_MASK, POLICY_GENERATION_SHIFT, group_mark, group_set, mark_map, policy_chain)
 from ansible_collections.mesos.overlay.plugins.module_utils._jsontext import dumps, loads
 
 # Where the table hooks in: forward only, before iptables' filter chains, so that a denied flow
@@ -30,8 +31,6 @@ from ansible_collections.mesos.overlay.plugins.module_utils._jsontext import dum
 # pass through the table (a prerouting hook would see every packet that enters the host).
 FORWARD_HOOK = "type filter hook forward priority filter - 1; policy accept;"
 FAMILIES = (("ip", 4), ("ip6", 6))
-# The regular chain that marks group members' packets (forward jumps to it first).
-MARKING_CHAIN = "marking"
 
 
 def address_type(version):
@@ -50,11 +49,11 @@ def policy_chains(params):
     """The table's chains, ``[{name, hook, rules}]``, from the policy as data (see the plane's
     ``group_policy`` options), with rules written as ``nft list`` prints them.
 
-    ``forward`` first sends the packets of local containers (from the overlays' container address
-    spaces, not through the VTEP) to ``marking``, which marks each group member's packets with its
-    group (a packet the VTEP decapsulated carries its sender's group already, through gbp; the
-    host's own traffic and the VXLAN packets are not forwarded, so they never meet the table); then
-    it sends traffic from the overlays' address spaces to a local container of a policed overlay to
+    ``forward`` first marks the packets of the group members on this host with their group, one
+    lookup of the sender's address in the mark map per packet whatever the number of groups (the
+    map holds local members only: a packet the VTEP decapsulated carries its sender's group
+    already, through gbp, and is left as it is; the host's own traffic and the VXLAN packets are
+    not forwarded, so they never meet the table); then it sends traffic from the overlays' address spaces to a local container of a policed overlay to
     that overlay's chain (traffic leaving through the VTEP is the next host's to judge; hosts are
     judged only on the flows they open), which accepts or drops by (mark, receiver's set) per
     direction and ends with the overlay's default.
@@ -72,13 +71,8 @@ def policy_chains(params):
     vtep = params["vtep"]
     # As nft list prints them. Marking comes before the judged flows' shortcut: the group a packet
     # carries to the next host (gbp) is what that host judges by.
-    forward = ['iifname != "%s" %s saddr %s jump %s' % (vtep, family, space, MARKING_CHAIN)
-               for family, version in FAMILIES for space in params["containers%d" % version]]
+    forward = ["meta mark set %s saddr map @%s" % (family, mark_map(version)) for family, version in FAMILIES]
     forward.append(judged)
-    marking = []
-    for number in params["groups"]:
-        for family, version in FAMILIES:
-            marking.append("%s saddr @%s meta mark set %s" % (family, group_set(number, version), group_mark(number)))
     judging = []
     for overlay in params["overlays"]:
         chain = policy_chain(overlay["name"])
@@ -102,24 +96,43 @@ def policy_chains(params):
                                     group_set(receiver, version), word))
         rules.append(allow if overlay["default"] == "allow" else "counter drop")
         judging.append({"name": chain, "hook": None, "rules": rules})
-    return [{"name": MARKING_CHAIN, "hook": None, "rules": marking},
-            {"name": "forward", "hook": FORWARD_HOOK, "rules": forward}] + judging
+    return [{"name": "forward", "hook": FORWARD_HOOK, "rules": forward}] + judging
+
+
+def mark_map_type(version):
+    """An nft map's type, from an address of ``version`` to a packet mark."""
+    return "%s : mark" % address_type(version)
+
+
+def mark_element(address, number):
+    """A mark map's element, ``address`` to group ``number``'s mark, as ``nft list`` prints it."""
+    return "%s : %s" % (address, group_mark(number))
 
 
 def join_script(table, number, addresses):
-    """The nft script that adds ``addresses`` to the sets of group ``number`` (made when missing)."""
+    """The nft script that adds ``addresses`` to the sets of group ``number`` and to the mark maps
+    (each made when missing). An address the maps give another group already fails the batch
+    (nothing applied): it is still recorded as that group's member."""
     lines = ["add table inet %s" % table]
     for version, members in sorted(by_version(addresses).items()):
         name = group_set(number, version)
         lines.append("add set inet %s %s { type %s; }" % (table, name, address_type(version)))
         lines.append("add element inet %s %s { %s }" % (table, name, ", ".join(members)))
+        lines.append("add map inet %s %s { type %s; }" % (table, mark_map(version), mark_map_type(version)))
+        marks = ", ".join(mark_element(member, number) for member in members)
+        lines.append("add element inet %s %s { %s }" % (table, mark_map(version), marks))
     return "\n".join(lines) + "\n"
 
 
 def leave_lines(table, number, addresses):
-    """The nft lines that remove ``addresses`` from the sets of group ``number``, one per address."""
-    return ["delete element inet %s %s { %s }" % (table, group_set(number, version), address)
-            for version, members in sorted(by_version(addresses).items()) for address in members]
+    """The nft lines that remove ``addresses`` from the sets of group ``number`` and from the mark
+    maps, one per element."""
+    lines = []
+    for version, members in sorted(by_version(addresses).items()):
+        for address in members:
+            lines.append("delete element inet %s %s { %s }" % (table, group_set(number, version), address))
+            lines.append("delete element inet %s %s { %s }" % (table, mark_map(version), address))
+    return lines
 
 
 def leave_script(table, number, addresses):
@@ -166,9 +179,10 @@ def _counted(rule, counted):
 
 def parse_listing(text):
     """``nft list table`` text as ``{"chains": {name: {"hook": line or None, "rules": [...],
-    "counted": {"allow": packets, "deny": packets}}}, "sets": {name: [elements]}}``; the rules
-    as written (a counter without its values), what their counters hold apart."""
-    chains, sets = {}, {}
+    "counted": {"allow": packets, "deny": packets}}}, "sets": {name: [elements]}, "maps": {name:
+    [elements]}}`` (a map's element as ``key : value``); the rules as written (a counter without
+    its values), what their counters hold apart."""
+    chains, sets, maps = {}, {}, {}
     lines = [line.strip() for line in text.splitlines()]
     position = 0
     while position < len(lines):
@@ -185,8 +199,8 @@ def parse_listing(text):
                 elif body:
                     chain["rules"].append(_counted(body, chain["counted"]))
             chains[name] = chain
-        elif line.startswith("set ") and line.endswith("{"):
-            name = line[len("set "):-1].strip()
+        elif line.startswith(("set ", "map ")) and line.endswith("{"):
+            kind, name = line[:-1].split(None, 1)
             elements = []
             while position < len(lines) and lines[position] != "}":
                 body = lines[position]
@@ -198,17 +212,20 @@ def parse_listing(text):
                         position += 1
                     text_of_elements = text_of_elements.split("}")[0]
                     elements += [item.strip() for item in text_of_elements.split(",") if item.strip()]
-            sets[name] = elements
-    return {"chains": chains, "sets": sets}
+            (sets if kind == "set" else maps)[name.strip()] = elements
+    return {"chains": chains, "sets": sets, "maps": maps}
 
 
 def read_members(directory, warn=None):
-    """{set name: [addresses]} of every member recorded under ``directory`` (missing: none)."""
-    members = {}
+    """What the members recorded under ``directory`` (missing: none) put in the table:
+    ``{"sets": {set name: [addresses]}, "maps": {map name: [elements]}}``. An address recorded
+    in two groups (a record left over) is in both groups' sets; the mark maps give it the group
+    of the first record by file name, and ``warn`` says so."""
+    members, marks = {}, {}
     try:
         names = sorted(os.listdir(directory))
     except OSError:
-        return members
+        names = []
     for name in names:
         if not name.endswith(".json"):
             continue
@@ -224,7 +241,13 @@ def read_members(directory, warn=None):
             continue
         for address in addresses:
             members.setdefault(group_set(number, address.version), set()).add(str(address))
-    return {key: sorted(value, key=_ip_address) for key, value in members.items()}
+            marked = marks.setdefault(mark_map(address.version), {}).setdefault(str(address), number)
+            if marked != number and warn:
+                warn("group_policy: %s records %s in group %d, which an earlier record has in group %d: its packets"
+                     " are marked with group %d" % (path, address, number, marked, marked))
+    return {"sets": dict((key, sorted(value, key=_ip_address)) for key, value in members.items()),
+            "maps": dict((key, [mark_element(address, value[address]) for address in sorted(value, key=_ip_address)])
+                         for key, value in marks.items())}
 
 
 def read_table(host, nft, table):
@@ -284,6 +307,8 @@ class GroupPolicy:
         return read_table(self.host, self.nft, self.table)
 
     def plan(self, have, members):
+        """What differs between ``have`` (``parse_listing``'s, None: no table) and the policy with
+        ``members`` (``read_members``'), as one transaction."""
         plan = Plan()
         chains = policy_chains(self.params) if self.params["state"] == "present" else []
         prefix = "inet %s" % self.table
@@ -296,13 +321,20 @@ class GroupPolicy:
         if have is None:
             plan.add("table", self.table, None, [chain["name"] for chain in chains],
                      commands=["add table %s" % prefix])
-            have = {"chains": {}, "sets": {}}
-        wanted_sets = set(members)
+            have = {"chains": {}, "sets": {}, "maps": {}}
+        member_sets, member_marks = members.get("sets", {}), members.get("maps", {})
+        wanted_sets = set(member_sets)
         for number in self.params["groups"]:
             wanted_sets.update((group_set(number, 4), group_set(number, 6)))
         for name in sorted(wanted_sets - set(have["sets"])):
             family = address_type(name[-1])
             plan.add("set", name, None, family, commands=["add set %s %s { type %s; }" % (prefix, name, family)])
+        # The mark maps before the forward chain's rules that look them up.
+        for version in (4, 6):
+            name = mark_map(version)
+            if name not in have.get("maps", {}):
+                plan.add("map", name, None, mark_map_type(version),
+                         commands=["add map %s %s { type %s; }" % (prefix, name, mark_map_type(version))])
         wanted_chains = {chain["name"]: chain for chain in chains}
         # Every chain exists before any rule jumps to it; stale chains go after the rules that jump.
         rules_now = {}
@@ -328,7 +360,7 @@ class GroupPolicy:
                      commands=["flush chain %s %s" % (prefix, name), "delete chain %s %s" % (prefix, name)])
         for name in sorted(wanted_sets):
             current = set(have["sets"].get(name, []))
-            wanted = set(members.get(name, []))
+            wanted = set(member_sets.get(name, []))
             for address in sorted(wanted - current, key=_ip_address):
                 plan.add("member", "%s %s" % (name, address), None, address,
                          commands=["add element %s %s { %s }" % (prefix, name, address)])
@@ -339,7 +371,26 @@ class GroupPolicy:
         for name in sorted(set(have["sets"]) - wanted_sets):
             if not have["sets"][name]:
                 plan.add("set", name, "empty", None, commands=["delete set %s %s" % (prefix, name)])
+        for version in (4, 6):
+            self._plan_marks(plan, mark_map(version), have.get("maps", {}).get(mark_map(version), []),
+                             member_marks.get(mark_map(version), []))
         return plan
+
+    def _plan_marks(self, plan, name, current, wanted):
+        """A mark map's elements (``key : value`` texts) from ``current`` to ``wanted``: a key whose
+        group changes is deleted, then added (the kernel refuses to add a key that is there)."""
+        prefix = "inet %s" % self.table
+        current = dict(element.split(" : ", 1) for element in current)
+        wanted = dict(element.split(" : ", 1) for element in wanted)
+        for address in sorted(current, key=_ip_address):
+            if current[address] != wanted.get(address):
+                plan.add("mark", "%s %s" % (name, address), current[address], None,
+                         reason="no container of this host records it" if address not in wanted else None,
+                         commands=["delete element %s %s { %s }" % (prefix, name, address)])
+        for address in sorted(wanted, key=_ip_address):
+            if current.get(address) != wanted[address]:
+                plan.add("mark", "%s %s" % (name, address), None, wanted[address],
+                         commands=["add element %s %s { %s : %s }" % (prefix, name, address, wanted[address])])
 
     def run(self):
         self.validate()

@@ -53,11 +53,16 @@ def test_a_join_and_a_leave_are_one_nft_transaction_each(service):
     assert service.scripts == [
         "add table inet mesos_overlay\n"
         "add set inet mesos_overlay g100_4 { type ipv4_addr; }\nadd element inet mesos_overlay g100_4 { 9.0.1.2 }\n"
+        "add map inet mesos_overlay marks4 { type ipv4_addr : mark; }\n"
+        "add element inet mesos_overlay marks4 { 9.0.1.2 : 0x00000064 }\n"
         "add set inet mesos_overlay g100_6 { type ipv6_addr; }\n"
-        "add element inet mesos_overlay g100_6 { fd01:b::1:0:0:2 }\n"]
+        "add element inet mesos_overlay g100_6 { fd01:b::1:0:0:2 }\n"
+        "add map inet mesos_overlay marks6 { type ipv6_addr : mark; }\n"
+        "add element inet mesos_overlay marks6 { fd01:b::1:0:0:2 : 0x00000064 }\n"]
     assert _groups.ask_daemon(service.path, {"op": "leave", "table": "mesos_overlay", "group": 100,
                                              "addresses": ["9.0.1.2"]}) == (0, "")
-    assert service.scripts[1] == "add table inet mesos_overlay\ndelete element inet mesos_overlay g100_4 { 9.0.1.2 }\n"
+    assert service.scripts[1] == ("add table inet mesos_overlay\ndelete element inet mesos_overlay g100_4 { 9.0.1.2 }\n"
+                                  "delete element inet mesos_overlay marks4 { 9.0.1.2 }\n")
     assert service.served == 2 and service.failed == 0
     # The socket is root's (its owner's) alone.
     assert stat.S_IMODE(os.stat(service.path).st_mode) == 0o600
@@ -68,7 +73,9 @@ def test_a_leave_that_fails_as_a_batch_goes_element_by_element(service):
     request = {"op": "leave", "table": "mesos_overlay", "group": 200, "addresses": ["9.0.1.3", "fd01:b::3"]}
     assert _groups.ask_daemon(service.path, request)[0] == 1
     assert service.scripts[1:] == ["delete element inet mesos_overlay g200_4 { 9.0.1.3 }\n",
-                                   "delete element inet mesos_overlay g200_6 { fd01:b::3 }\n"]
+                                   "delete element inet mesos_overlay marks4 { 9.0.1.3 }\n",
+                                   "delete element inet mesos_overlay g200_6 { fd01:b::3 }\n",
+                                   "delete element inet mesos_overlay marks6 { fd01:b::3 }\n"]
     # Each element is out of its set either way: not a failure to report.
     assert service.failed == 0 and service.said == ["group members: serving the CNI plugin on " + service.path]
 
@@ -126,7 +133,8 @@ def test_the_plugin_runs_nft_itself_when_no_daemon_answers(tmp_path, monkeypatch
     monkeypatch.setattr(_groups, "_nft", lambda script, settle=True: (scripts.append(script), (0, ""))[1])
     _groups.join(str(tmp_path / "members"), "t", "cni-c1-eth0", 5, ["9.0.1.5"], {"source": "cni"},
                  daemon_socket=str(tmp_path / "nobody.sock"))
-    assert scripts == ["add table inet t\nadd set inet t g5_4 { type ipv4_addr; }\nadd element inet t g5_4 { 9.0.1.5 }\n"]
+    assert scripts == ["add table inet t\nadd set inet t g5_4 { type ipv4_addr; }\nadd element inet t g5_4 { 9.0.1.5 }\n"
+                       "add map inet t marks4 { type ipv4_addr : mark; }\nadd element inet t marks4 { 9.0.1.5 : 0x00000005 }\n"]
     assert json.loads((tmp_path / "members" / "cni-c1-eth0.json").read_text())["group"] == 5
 
 

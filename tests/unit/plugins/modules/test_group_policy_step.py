@@ -112,15 +112,30 @@ def test_a_member_without_a_record_is_removed_and_a_new_one_added(tmp_path):
     record(directory, "cni-c9-eth0", 200, ["9.0.1.9"])
     module, result = run(options(DEMO, directory), recorded("nft-demo.txt"))
     assert [(c["kind"], c["key"], c["action"]) for c in result["changes"]] == [
-        ("member", "g100_4 9.0.1.3", "remove"), ("member", "g200_4 9.0.1.9", "add")]
+        ("member", "g100_4 9.0.1.3", "remove"), ("member", "g200_4 9.0.1.9", "add"),
+        ("mark", "marks4 9.0.1.3", "remove"), ("mark", "marks4 9.0.1.9", "add")]
     assert module.stdin[0] == ("delete element inet mesos_overlay g100_4 { 9.0.1.3 }\n"
-                               "add element inet mesos_overlay g200_4 { 9.0.1.9 }\n")
+                               "add element inet mesos_overlay g200_4 { 9.0.1.9 }\n"
+                               "delete element inet mesos_overlay marks4 { 9.0.1.3 }\n"
+                               "add element inet mesos_overlay marks4 { 9.0.1.9 : 0x000000c8 }\n")
+
+
+def test_an_address_that_changes_group_leaves_the_mark_map_before_it_joins_again(tmp_path):
+    """The kernel refuses to add a key a map holds: the old mark goes first, in the same transaction."""
+    directory = tmp_path / "members"
+    record(directory, "cni-c1-eth0", 100, ["9.0.1.2", "fd01:b::1:0:0:2"])
+    record(directory, "cni-c2-eth0", 200, ["9.0.1.3"])
+    module, result = run(options(DEMO, directory), recorded("nft-demo.txt"))
+    assert module.stdin[0] == ("delete element inet mesos_overlay g100_4 { 9.0.1.3 }\n"
+                               "add element inet mesos_overlay g200_4 { 9.0.1.3 }\n"
+                               "delete element inet mesos_overlay marks4 { 9.0.1.3 }\n"
+                               "add element inet mesos_overlay marks4 { 9.0.1.3 : 0x000000c8 }\n")
 
 
 def test_a_policy_change_rewrites_the_judging_chain_and_the_generation_in_one_transaction(members):
     closed = {"groups": DEMO["groups"], "overlays": {"dcos": {"default": "deny", "rules": [{"from": 100, "to": 100}]}}}
     module, result = run(options(closed, members), recorded("nft-demo.txt"))
-    # The forward chain's shortcut (its rule after the two marking jumps) carries the new
+    # The forward chain's shortcut (its rule after the two mark map lookups) carries the new
     # generation: every flow is judged again. Nothing else of the chain changes.
     assert [(c["kind"], c["key"]) for c in result["changes"]] == [("rules", "forward"), ("rules", "to_dcos")]
     forward = result["changes"][0]
@@ -162,21 +177,50 @@ def test_a_broken_record_is_skipped_with_a_warning(tmp_path):
     (directory / "bad.json").write_text("{")
     record(directory, "good", 200, ["fd01:b::1:0:0:9"])
     warnings = []
-    assert read_members(str(directory), warn=warnings.append) == {"g200_6": ["fd01:b::1:0:0:9"]}
+    assert read_members(str(directory), warn=warnings.append) == {
+        "sets": {"g200_6": ["fd01:b::1:0:0:9"]}, "maps": {"marks6": ["fd01:b::1:0:0:9 : 0x000000c8"]}}
     assert "bad.json is not a member record" in warnings[0]
 
 
-def test_a_table_with_the_earlier_prerouting_chain_loses_it_in_the_same_transaction(members):
-    """A host whose table an earlier 5.0 build wrote (marking from a prerouting chain): the chain is
-    emptied and deleted after the forward chain takes the marking jumps, in one nft transaction."""
-    earlier = recorded("nft-demo.txt").replace(
-        "\tchain marking {",
+def test_an_address_recorded_in_two_groups_is_marked_with_the_first_records_and_said(tmp_path):
+    directory = tmp_path / "members"
+    record(directory, "cni-a-eth0", 200, ["9.0.1.7"])
+    record(directory, "cni-b-eth0", 100, ["9.0.1.7"])
+    warnings = []
+    assert read_members(str(directory), warn=warnings.append) == {
+        "sets": {"g100_4": ["9.0.1.7"], "g200_4": ["9.0.1.7"]}, "maps": {"marks4": ["9.0.1.7 : 0x000000c8"]}}
+    assert len(warnings) == 1 and "cni-b-eth0.json records 9.0.1.7 in group 100" in warnings[0] \
+        and "marked with group 200" in warnings[0]
+
+
+def test_a_table_of_an_earlier_5_0_build_is_rewritten_in_one_transaction(members):
+    """A host whose table an earlier 5.0 build wrote (marking by a chain of a rule per group, which
+    a prerouting chain or the forward chain jumped to; no mark maps): the maps are made and
+    filled, the forward chain rewritten, the old chains emptied and deleted after the rules that
+    jumped to them, in one nft transaction; a second run changes nothing."""
+    now = recorded("nft-demo.txt")
+    maps = now[now.index("\tmap marks4 {"):now.index("\tchain forward {")]
+    earlier = now.replace(maps, "").replace(
+        "\t\tmeta mark set ip saddr map @marks4\n\t\tmeta mark set ip6 saddr map @marks6\n",
+        "\t\tiifname != \"vtep1024\" ip saddr 9.0.0.0/8 jump marking\n"
+        "\t\tiifname != \"vtep1024\" ip6 saddr fd01:b::/64 jump marking\n").replace(
+        "\tchain forward {",
         "\tchain prerouting {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n"
-        "\t\tiifname \"vtep1024\" accept\n\t\tip saddr 9.0.0.0/8 jump marking\n"
-        "\t\tip6 saddr fd01:b::/64 jump marking\n\t}\n\n\tchain marking {", 1)
-    assert "prerouting" in parse_listing(earlier)["chains"]
+        "\t\tiifname \"vtep1024\" accept\n\t\tip saddr 9.0.0.0/8 jump marking\n\t}\n\n"
+        "\tchain marking {\n\t\tip saddr @g100_4 meta mark set 0x00000064\n"
+        "\t\tip6 saddr @g100_6 meta mark set 0x00000064\n\t}\n\n\tchain forward {", 1)
+    listed = parse_listing(earlier)
+    assert {"prerouting", "marking"} <= set(listed["chains"]) and listed["maps"] == {}
     module, result = run(options(DEMO, members), earlier)
-    assert [(c["kind"], c["key"], c["after"]) for c in result["changes"]] == [("chain", "prerouting", None)]
     assert module.ran == ["/sbin/nft -f -"]
-    assert module.stdin[0].splitlines() == ["flush chain inet mesos_overlay prerouting",
-                                            "delete chain inet mesos_overlay prerouting"]
+    script = module.stdin[0].splitlines()
+    assert script[:2] == ["add map inet mesos_overlay marks4 { type ipv4_addr : mark; }",
+                          "add map inet mesos_overlay marks6 { type ipv6_addr : mark; }"]
+    assert script.index("flush chain inet mesos_overlay forward") < script.index("delete chain inet mesos_overlay marking")
+    assert "delete chain inet mesos_overlay prerouting" in script
+    assert script[-3:] == ["add element inet mesos_overlay marks4 { 9.0.1.2 : 0x00000064 }",
+                           "add element inet mesos_overlay marks4 { 9.0.1.3 : 0x00000064 }",
+                           "add element inet mesos_overlay marks6 { fd01:b::1:0:0:2 : 0x00000064 }"]
+    # What it leaves is the table of today's build: nothing more to do.
+    module, result = run(options(DEMO, members), now)
+    assert not result["changed"] and module.ran == []

@@ -91,31 +91,28 @@ def test_the_agent_table_judges_by_direction_and_ends_with_the_default():
     chains = {chain["name"]: chain for chain in policy_chains(step_options("group_policy", table))}
     assert table["state"] == "present" and table["groups"] == [100, 200]
     assert chains["to_dcos"]["rules"][-1] == "counter drop"
-    # Only local containers' packets (from the overlays' container spaces, not through the VTEP)
-    # are looked up in the group sets, first: a decapsulated packet carries its group, the host's
-    # own traffic and the VXLAN packets are not forwarded. There is no other hook.
-    marking = ['iifname != "vtep1024" ip saddr 9.0.0.0/8 jump marking',
-               'iifname != "vtep1024" ip saddr 192.168.128.0/17 jump marking',
-               'iifname != "vtep1024" ip6 saddr fd01:b::/64 jump marking']
-    assert chains["forward"]["rules"][:3] == marking
+    # Every forwarded packet's sender is looked up once per family in the mark map (local members
+    # only: a decapsulated packet carries its group), first, whatever the number of groups; the
+    # host's own traffic and the VXLAN packets are not forwarded. There is no other hook.
+    marking = ["meta mark set ip saddr map @marks4", "meta mark set ip6 saddr map @marks6"]
+    assert chains["forward"]["rules"][:2] == marking
     assert [chain["name"] for chain in chains.values() if chain["hook"]] == ["forward"]
+    assert set(chains) == {"forward", "to_dcos"}
     # An allowed flow is marked with the policy's generation; its later packets pass at the
     # rule after marking, unjudged (every packet is still marked with its group).
     generation = policy_generation(step_options("group_policy", table)) << 16
     allow = "counter ct mark set ct mark & 0x%08x | 0x%08x accept" % (generation | 0xFFFF, generation)
     assert ("ct direction reply meta mark & 0x0000ffff == 0x000000c8 ip daddr @g100_4 " + allow
             in chains["to_dcos"]["rules"])
-    assert chains["forward"]["rules"][3] == "ct mark 0x%08x/16 accept" % generation
-    assert all("meta mark set" in rule for rule in chains["marking"]["rules"])
+    assert chains["forward"]["rules"][2] == "ct mark 0x%08x/16 accept" % generation
     # Only the policed overlay is judged, and only where the receiver is (not on the way out).
     assert all(rule.startswith('oifname != "vtep1024" ') and "jump to_dcos" in rule
-               for rule in chains["forward"]["rules"][4:])
+               for rule in chains["forward"]["rules"][3:])
     assert not any("192.168.128.0/17 ip saddr" in rule and "daddr 192.168.128.0/17" in rule
                    for rule in chains["forward"]["rules"])
     # Hosts are judged when they open a flow; their replies to a container's flow pass.
     assert ('oifname != "vtep1024" ip daddr 9.0.0.0/8 ip saddr 44.128.0.0/20 ct direction original jump to_dcos'
             in chains["forward"]["rules"])
-    assert "ip saddr @g200_4 meta mark set 0x000000c8" in chains["marking"]["rules"]
 
 
 def test_rules_equal_to_the_default_add_nothing():
