@@ -98,12 +98,22 @@ def change_members(run, joining, table, number, addresses):
     its mark maps, as one nft transaction run by ``run`` (script text -> (rc, error text)); returns
     its (rc, error).
     A removal that fails (one element gone already: a reconciliation removed it; the batch is all
-    or nothing) is done again one element at a time."""
+    or nothing) is done again one element at a time; an addition that fails is tried once more
+    after the addresses' old marks are taken out."""
     # Here, not at the top: the plugin's path through the daemon builds no nft text.
-    from ansible_collections.mesos.overlay.plugins.module_utils._nftables import join_script, leave_lines, leave_script
+    from ansible_collections.mesos.overlay.plugins.module_utils._nftables import (
+        join_script, leave_lines, leave_script, unmark_lines)
 
     if joining:
-        return run(join_script(table, number, addresses))
+        rc, err = run(join_script(table, number, addresses))
+        if rc != 0:
+            # A mark map may hold an address still (a container's leave that did not reach the
+            # kernel, until the daemon's next pass): the kernel refuses to add a key a map holds.
+            # The address is this container's now: its old mark goes, and the join is tried once more.
+            for line in unmark_lines(table, addresses):
+                run(line + "\n")
+            rc, err = run(join_script(table, number, addresses))
+        return rc, err
     rc, err = run(leave_script(table, number, addresses))
     if rc != 0:
         for line in leave_lines(table, number, addresses):

@@ -7,7 +7,8 @@
 One table (``inet mesos_overlay``) holds a set of addresses per group (``g<N>_4``,
 ``g<N>_6``), a map from each of those addresses to its group's mark (``marks4``, ``marks6``),
 the forward chain that marks group members' packets and lets judged flows through, and the
-chains that judge traffic to local containers. The dataplane module's ``group_policy`` step owns it whole: it reads
+chains that judge traffic to local containers. The dataplane module's ``group_policy`` step
+owns it whole: it reads
 the table (``nft list table``), plans what differs from the options as data (chains, sets,
 and the members recorded under ``members_dir``, one JSON file per container and network,
 ``{"group": N, "addresses": [...]}``, written by the CNI plugin and the Docker watcher), and
@@ -53,8 +54,8 @@ def policy_chains(params):
     lookup of the sender's address in the mark map per packet whatever the number of groups (the
     map holds local members only: a packet the VTEP decapsulated carries its sender's group
     already, through gbp, and is left as it is; the host's own traffic and the VXLAN packets are
-    not forwarded, so they never meet the table); then it sends traffic from the overlays' address spaces to a local container of a policed overlay to
-    that overlay's chain (traffic leaving through the VTEP is the next host's to judge; hosts are
+    not forwarded, so they never meet the table); then it sends traffic from the overlays'
+    address spaces to a local container of a policed overlay to that overlay's chain (traffic leaving through the VTEP is the next host's to judge; hosts are
     judged only on the flows they open), which accepts or drops by (mark, receiver's set) per
     direction and ends with the overlay's default.
 
@@ -111,8 +112,9 @@ def mark_element(address, number):
 
 def join_script(table, number, addresses):
     """The nft script that adds ``addresses`` to the sets of group ``number`` and to the mark maps
-    (each made when missing). An address the maps give another group already fails the batch
-    (nothing applied): it is still recorded as that group's member."""
+    (each made when missing). Where a map holds one of the addresses already (with another
+    group: a mark a container's leave did not take out), the kernel refuses the batch and
+    nothing is applied; ``unmark_lines`` takes such marks out."""
     lines = ["add table inet %s" % table]
     for version, members in sorted(by_version(addresses).items()):
         name = group_set(number, version)
@@ -133,6 +135,12 @@ def leave_lines(table, number, addresses):
             lines.append("delete element inet %s %s { %s }" % (table, group_set(number, version), address))
             lines.append("delete element inet %s %s { %s }" % (table, mark_map(version), address))
     return lines
+
+
+def unmark_lines(table, addresses):
+    """The nft lines that remove ``addresses`` from the mark maps, one per element."""
+    return ["delete element inet %s %s { %s }" % (table, mark_map(version), address)
+            for version, members in sorted(by_version(addresses).items()) for address in members]
 
 
 def leave_script(table, number, addresses):

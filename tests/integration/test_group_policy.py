@@ -261,6 +261,28 @@ def test_del_removes_every_member_also_when_one_is_gone_already(cluster):
     assert "cni-half-eth0.json" not in os.listdir(os.path.join(cluster.workdir, "a1", "members"))
 
 
+def test_an_address_whose_old_mark_is_left_in_the_map_joins_its_new_group(cluster):
+    """A leave that did not reach the kernel leaves the address's mark in the map (until the next
+    pass), and the kernel refuses to add a key a map holds: the join that comes with the address's
+    next container takes the old mark out and succeeds, as the plugin and the daemon run it."""
+    a1 = cluster.lab.hosts["a1"]
+    address = "9.0.1.250"
+    a1.run("nft", "add element inet mesos_overlay marks4 { %s : 0x64 }" % address)
+    code = ("import subprocess\n"
+            "from ansible_collections.mesos.overlay.plugins.module_utils._groups import change_members\n"
+            "def run(script):\n"
+            "    proc = subprocess.run(['nft', '-f', '-'], input=script, text=True, capture_output=True)\n"
+            "    return proc.returncode, proc.stderr\n"
+            "print(change_members(run, True, 'mesos_overlay', 200, [%r]))\n" % address)
+    assert a1.run("env", "PYTHONPATH=" + CODE_DIR, sys.executable, "-c", code).stdout.strip() == "(0, '')"
+    try:
+        assert "%s : 0x000000c8" % address in a1.run("nft", "list", "map", "inet", "mesos_overlay", "marks4").stdout
+        assert address in _elements(a1, "g200_4")
+    finally:
+        a1.run("nft", "delete element inet mesos_overlay marks4 { %s }; delete element inet mesos_overlay g200_4 { %s }"
+               % (address, address))
+
+
 def test_with_the_daemon_a_container_joins_and_leaves_its_group_without_an_nft_process(cluster):
     a1 = cluster.lab.hosts["a1"]
     records = os.path.join(cluster.workdir, "a1", "members")

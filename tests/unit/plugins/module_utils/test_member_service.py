@@ -68,6 +68,17 @@ def test_a_join_and_a_leave_are_one_nft_transaction_each(service):
     assert stat.S_IMODE(os.stat(service.path).st_mode) == 0o600
 
 
+def test_a_join_that_an_old_mark_refuses_takes_the_mark_out_and_is_tried_once_more(service):
+    service.answers.append((1, "Error: Could not process rule: File exists"))
+    request = {"op": "join", "table": "mesos_overlay", "group": 200, "addresses": ["9.0.1.3", "fd01:b::3"]}
+    assert _groups.ask_daemon(service.path, request) == (0, "")
+    assert service.scripts[0] == service.scripts[3] and "add element inet mesos_overlay marks4 { 9.0.1.3 : 0x000000c8 }" \
+        in service.scripts[0]
+    assert service.scripts[1:3] == ["delete element inet mesos_overlay marks4 { 9.0.1.3 }\n",
+                                    "delete element inet mesos_overlay marks6 { fd01:b::3 }\n"]
+    assert service.failed == 0
+
+
 def test_a_leave_that_fails_as_a_batch_goes_element_by_element(service):
     service.answers.append((1, "Error: Could not process rule: No such file or directory"))
     request = {"op": "leave", "table": "mesos_overlay", "group": 200, "addresses": ["9.0.1.3", "fd01:b::3"]}
@@ -81,10 +92,11 @@ def test_a_leave_that_fails_as_a_batch_goes_element_by_element(service):
 
 
 def test_a_join_that_fails_is_answered_and_said(service):
-    service.answers.append((1, "Error: No such file or directory"))
+    # The join, the old mark's removal, the join once more: each fails.
+    service.answers.extend([(1, "Error: No such file or directory")] * 3)
     request = {"op": "join", "table": "mesos_overlay", "group": 100, "addresses": ["9.0.1.4"]}
     assert _groups.ask_daemon(service.path, request) == (1, "Error: No such file or directory")
-    assert service.failed == 1
+    assert service.failed == 1 and len(service.scripts) == 3
     assert service.said[-1] == "group members: cannot add 9.0.1.4 to group 100: Error: No such file or directory"
 
 
