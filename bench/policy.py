@@ -53,7 +53,7 @@ SENDING_CPU = 0
 IDLE_CODE = frozenset(("pv_native_safe_halt", "native_safe_halt", "default_idle", "acpi_idle_do_entry", "intel_idle",
                        "poll_idle", "cpu_idle_poll", "mwait_idle_with_hints"))
 KINDS = (("nftables rules", re.compile(r"^(__)?(nft_|nf_tables_)")),
-         ("route lookups", re.compile(r"^(fib_|ip_route_output|__ip_dev_find|ip_route_output_key_hash)")))
+         ("route lookups", re.compile(r"^(fib_|ip_route_output|__ip_dev_find)")))
 
 
 def sending_cpu_samples(seconds, data):

@@ -8,8 +8,7 @@ One table (``inet mesos_overlay``) holds a set of addresses per group (``g<N>_4`
 ``g<N>_6``), a map from each of those addresses to its group's mark (``marks4``, ``marks6``),
 the forward chain that marks group members' packets and lets judged flows through, and the
 chains that judge traffic to local containers. The dataplane module's ``group_policy`` step
-owns it whole: it reads
-the table (``nft list table``), plans what differs from the options as data (chains, sets,
+owns it whole: it reads the table (``nft list table``), plans what differs from the options as data (chains, sets,
 and the members recorded under ``members_dir``, one JSON file per container and network,
 ``{"group": N, "addresses": [...]}``, written by the CNI plugin and the Docker watcher), and
 applies the plan as one nft transaction (atomic: never half a policy).
@@ -55,9 +54,10 @@ def policy_chains(params):
     map holds local members only: a packet the VTEP decapsulated carries its sender's group
     already, through gbp, and is left as it is; the host's own traffic and the VXLAN packets are
     not forwarded, so they never meet the table); then it sends traffic from the overlays'
-    address spaces to a local container of a policed overlay to that overlay's chain (traffic leaving through the VTEP is the next host's to judge; hosts are
-    judged only on the flows they open), which accepts or drops by (mark, receiver's set) per
-    direction and ends with the overlay's default.
+    address spaces to a local container of a policed overlay to that overlay's chain (traffic
+    leaving through the VTEP is the next host's to judge; hosts are judged only on the flows they
+    open), which accepts or drops by (mark, receiver's set) per direction and ends with the
+    overlay's default.
 
     A flow is judged once: an accepting verdict writes the policy's generation into the flow's
     conntrack mark, and ``forward`` lets the flow's later packets through right after marking (no
@@ -110,6 +110,16 @@ def mark_element(address, number):
     return "%s : %s" % (address, group_mark(number))
 
 
+def declare_line(table, kind, name, type_text):
+    """The nft command that makes set or map (``kind``) ``name`` of ``table`` with its type (kept when there)."""
+    return "add %s inet %s %s { type %s; }" % (kind, table, name, type_text)
+
+
+def element_line(verb, table, name, items):
+    """The nft command that adds or deletes (``verb``) ``items`` (element texts) in set or map ``name`` of ``table``."""
+    return "%s element inet %s %s { %s }" % (verb, table, name, ", ".join(items))
+
+
 def join_script(table, number, addresses):
     """The nft script that adds ``addresses`` to the sets of group ``number`` and to the mark maps
     (each made when missing). Where a map holds one of the addresses already (with another
@@ -118,28 +128,23 @@ def join_script(table, number, addresses):
     lines = ["add table inet %s" % table]
     for version, members in sorted(by_version(addresses).items()):
         name = group_set(number, version)
-        lines.append("add set inet %s %s { type %s; }" % (table, name, address_type(version)))
-        lines.append("add element inet %s %s { %s }" % (table, name, ", ".join(members)))
-        lines.append("add map inet %s %s { type %s; }" % (table, mark_map(version), mark_map_type(version)))
-        marks = ", ".join(mark_element(member, number) for member in members)
-        lines.append("add element inet %s %s { %s }" % (table, mark_map(version), marks))
+        lines += [declare_line(table, "set", name, address_type(version)), element_line("add", table, name, members),
+                  declare_line(table, "map", mark_map(version), mark_map_type(version)),
+                  element_line("add", table, mark_map(version), [mark_element(member, number) for member in members])]
     return "\n".join(lines) + "\n"
 
 
 def leave_lines(table, number, addresses):
     """The nft lines that remove ``addresses`` from the sets of group ``number`` and from the mark
     maps, one per element."""
-    lines = []
-    for version, members in sorted(by_version(addresses).items()):
-        for address in members:
-            lines.append("delete element inet %s %s { %s }" % (table, group_set(number, version), address))
-            lines.append("delete element inet %s %s { %s }" % (table, mark_map(version), address))
-    return lines
+    return [element_line("delete", table, name, [address])
+            for version, members in sorted(by_version(addresses).items()) for address in members
+            for name in (group_set(number, version), mark_map(version))]
 
 
 def unmark_lines(table, addresses):
     """The nft lines that remove ``addresses`` from the mark maps, one per element."""
-    return ["delete element inet %s %s { %s }" % (table, mark_map(version), address)
+    return [element_line("delete", table, mark_map(version), [address])
             for version, members in sorted(by_version(addresses).items()) for address in members]
 
 
@@ -336,13 +341,13 @@ class GroupPolicy:
             wanted_sets.update((group_set(number, 4), group_set(number, 6)))
         for name in sorted(wanted_sets - set(have["sets"])):
             family = address_type(name[-1])
-            plan.add("set", name, None, family, commands=["add set %s %s { type %s; }" % (prefix, name, family)])
+            plan.add("set", name, None, family, commands=[declare_line(self.table, "set", name, family)])
         # The mark maps before the forward chain's rules that look them up.
         for version in (4, 6):
             name = mark_map(version)
             if name not in have.get("maps", {}):
                 plan.add("map", name, None, mark_map_type(version),
-                         commands=["add map %s %s { type %s; }" % (prefix, name, mark_map_type(version))])
+                         commands=[declare_line(self.table, "map", name, mark_map_type(version))])
         wanted_chains = {chain["name"]: chain for chain in chains}
         # Every chain exists before any rule jumps to it; stale chains go after the rules that jump.
         rules_now = {}
@@ -371,11 +376,11 @@ class GroupPolicy:
             wanted = set(member_sets.get(name, []))
             for address in sorted(wanted - current, key=_ip_address):
                 plan.add("member", "%s %s" % (name, address), None, address,
-                         commands=["add element %s %s { %s }" % (prefix, name, address)])
+                         commands=[element_line("add", self.table, name, [address])])
             for address in sorted(current - wanted, key=_ip_address):
                 plan.add("member", "%s %s" % (name, address), address, None,
                          reason="no container of this host records it",
-                         commands=["delete element %s %s { %s }" % (prefix, name, address)])
+                         commands=[element_line("delete", self.table, name, [address])])
         for name in sorted(set(have["sets"]) - wanted_sets):
             if not have["sets"][name]:
                 plan.add("set", name, "empty", None, commands=["delete set %s %s" % (prefix, name)])
@@ -387,18 +392,17 @@ class GroupPolicy:
     def _plan_marks(self, plan, name, current, wanted):
         """A mark map's elements (``key : value`` texts) from ``current`` to ``wanted``: a key whose
         group changes is deleted, then added (the kernel refuses to add a key that is there)."""
-        prefix = "inet %s" % self.table
         current = dict(element.split(" : ", 1) for element in current)
         wanted = dict(element.split(" : ", 1) for element in wanted)
         for address in sorted(current, key=_ip_address):
             if current[address] != wanted.get(address):
                 plan.add("mark", "%s %s" % (name, address), current[address], None,
                          reason="no container of this host records it" if address not in wanted else None,
-                         commands=["delete element %s %s { %s }" % (prefix, name, address)])
+                         commands=[element_line("delete", self.table, name, [address])])
         for address in sorted(wanted, key=_ip_address):
             if current.get(address) != wanted[address]:
                 plan.add("mark", "%s %s" % (name, address), None, wanted[address],
-                         commands=["add element %s %s { %s : %s }" % (prefix, name, address, wanted[address])])
+                         commands=[element_line("add", self.table, name, ["%s : %s" % (address, wanted[address])])])
 
     def run(self):
         self.validate()
