@@ -27,6 +27,8 @@ PROBE_INTERVAL = 30.0
 PROBE_TIMEOUT = 1
 # IPv4 and ICMP headers: a ping's payload of the VTEP's MTU less these fills the MTU exactly.
 ICMP_OVERHEAD = 28
+# How long a peer that has never answered is joining rather than down, in probe intervals.
+JOINING_INTERVALS = 2
 RTT = re.compile(r"= [0-9.]+/([0-9.]+)/")
 
 
@@ -70,8 +72,9 @@ class PeerHealth(object):
         with self.lock:
             before = self.results.get(name) or {}
             since = before.get("since") if before.get("up") == up else now
+            # When this daemon first probed the peer, and whether it has answered since: see joining().
             result = {"vtep_ip": address, "up": up, "rtt": rtt, "full_mtu": full_mtu, "mtu": mtu, "at": now,
-                      "since": since}
+                      "since": since, "added": before.get("added", now), "answered": bool(before.get("answered")) or up}
             self.results[name] = result
         return result
 
@@ -114,10 +117,21 @@ class PeerHealth(object):
         self.stopping.set()
 
 
-def health_problems(results, interval):
-    """The peers that do not answer, or not at full MTU, as status words them."""
+def joining(result, interval, now):
+    """Whether a peer's probe ``result`` is of a peer joining: it has not answered since this daemon
+    first probed it, less than JOINING_INTERVALS probe intervals ago. A new member is in the store
+    (and so in every daemon's plane) from the start of the run that adds it, seconds before that
+    run has brought its VTEP up: until then it is not a problem of this host."""
+    added = result.get("added")
+    return not result.get("answered") and added is not None and now - added < JOINING_INTERVALS * interval
+
+
+def health_problems(results, interval, now):
+    """The peers that do not answer (joining ones aside), or not at full MTU, as status words them."""
     problems = []
     for name, result in sorted(results.items()):
+        if not result.get("up") and joining(result, interval, now):
+            continue
         if not result.get("up"):
             problems.append("peer %s does not answer on the overlay (its VTEP %s, probed every %g s): is its "
                             "host up, its daemon running, the VXLAN port open on the underlay?"
@@ -128,4 +142,4 @@ def health_problems(results, interval):
     return problems
 
 
-__all__ = ("ICMP_OVERHEAD", "PROBE_INTERVAL", "PeerHealth", "health_problems", "ping_argv")
+__all__ = ("ICMP_OVERHEAD", "JOINING_INTERVALS", "PROBE_INTERVAL", "PeerHealth", "health_problems", "joining", "ping_argv")

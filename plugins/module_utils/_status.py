@@ -28,7 +28,7 @@ import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import STATUS_PATH, check_plane, options
-from ansible_collections.mesos.overlay.plugins.module_utils._health import health_problems
+from ansible_collections.mesos.overlay.plugins.module_utils._health import JOINING_INTERVALS, health_problems, joining
 from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError
 
 HEALTHY, DEGRADED, NOT_RUNNING = 0, 1, 2
@@ -160,6 +160,14 @@ def _ago(seconds):
     return "%d h %d min" % (seconds // 3600, seconds % 3600 // 60)
 
 
+def _joining_words(probes):
+    joining_peers = probes.get("joining") or []
+    if not joining_peers:
+        return ""
+    shown = ", ".join(joining_peers[:3]) + (" and %d more" % (len(joining_peers) - 3) if len(joining_peers) > 3 else "")
+    return "; joining, no answer yet (a problem after %d intervals): %s" % (JOINING_INTERVALS, shown)
+
+
 def report(plane_path, host, status_path=STATUS_PATH, clock=time.time, iproute=None):
     """The host's health as data: {health, exit, host, daemon, store, overlays, vtep, peers,
     policy, drift_repairs, problems: [text]} (``--json`` prints it; ``lines`` words it)."""
@@ -192,9 +200,13 @@ def report(plane_path, host, status_path=STATUS_PATH, clock=time.time, iproute=N
                             "(journalctl -u mesos-overlay)" % (_ago(since), interval))
         health = daemon.get("peer_health")
         if health is not None:
-            result["health_probes"] = {"interval": daemon.get("probe_interval"), "peers": health,
-                                       "answering": len([name for name in health if health[name].get("up")])}
-            problems.extend(health_problems(health, daemon.get("probe_interval")))
+            probe_interval = daemon.get("probe_interval")
+            result["health_probes"] = {
+                "interval": probe_interval, "peers": health,
+                "answering": len([name for name in health if health[name].get("up")]),
+                "joining": sorted(name for name in health if not health[name].get("up")
+                                  and joining(health[name], probe_interval, now))}
+            problems.extend(health_problems(health, probe_interval, now))
         store = daemon.get("store") or {}
         if store.get("kind") == "zookeeper" and store.get("up") is False and not (daemon.get("problems") or {}).get(
                 "store"):
@@ -288,8 +300,8 @@ def lines(result, clock=time.time):
             "y" if len(peers["stale"]) == 1 else "ies"))
     probes = result.get("health_probes")
     if probes:
-        out.append("  health    %d of %d peer(s) answer on the overlay (each probed every %g s, also at full MTU)" % (
-            probes["answering"], len(probes["peers"]), probes["interval"]))
+        out.append("  health    %d of %d peer(s) answer on the overlay (each probed every %g s, also at full MTU)%s" % (
+            probes["answering"], len(probes["peers"]), probes["interval"], _joining_words(probes)))
     if result.get("policy"):
         out.append("  policy    %d group(s) on %s" % (result["policy"]["groups"],
                                                       ", ".join(result["policy"]["overlays"]) or "-"))

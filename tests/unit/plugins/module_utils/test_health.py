@@ -61,9 +61,44 @@ def test_a_round_probes_each_peer_once_then_at_full_mtu_spread_over_the_interval
     assert results["a2"]["up"] is True and results["a2"]["rtt"] == 0.000512 and results["a2"]["full_mtu"] is True
     assert results["a3"]["up"] is False and results["a3"]["full_mtu"] is None
     assert results["a4"]["up"] is True and results["a4"]["full_mtu"] is False
-    problems = _health.health_problems(results, 30)
+    problems = _health.health_problems(results, 30, now=200.0)
     assert problems[0].startswith("peer a3 does not answer on the overlay (its VTEP 44.128.0.3, probed every 30 s)")
     assert problems[1].startswith("peer a4 answers, but not at the VTEP's full MTU (1450 bytes, don't fragment)")
+
+
+def test_a_new_peer_is_joining_until_it_answers_or_two_intervals_pass():
+    """A member is in every daemon's plane from the start of the run that adds it, seconds before
+    that run brings its VTEP up: not a problem of this host until two probe intervals have passed."""
+    ping = RecordedPing(down=["44.128.0.3"])
+    now = [100.0]
+    health = _health.PeerHealth(plane, ping, interval=5.0, clock=lambda: now[0])
+    health.stopping.wait = lambda seconds: False
+    health.round()
+    now[0] = 105.0
+    health.round()
+    results = health.snapshot()
+    assert results["a3"]["up"] is False and results["a3"]["added"] == 100.0 and results["a3"]["answered"] is False
+    assert _health.joining(results["a3"], 5.0, now=109.9)
+    assert _health.health_problems(results, 5.0, now=109.9) == []
+    # Two intervals without an answer: it is down.
+    assert not _health.joining(results["a3"], 5.0, now=110.0)
+    assert _health.health_problems(results, 5.0, now=110.0)[0].startswith("peer a3 does not answer")
+    # A peer that answered once and then stops is down at once, however new.
+    ping.down = {"44.128.0.2", "44.128.0.3"}
+    now[0] = 106.0
+    health.round()
+    results = health.snapshot()
+    assert results["a2"]["answered"] is True and not _health.joining(results["a2"], 5.0, now=106.0)
+    assert _health.health_problems(results, 5.0, now=106.0)[0].startswith("peer a2 does not answer")
+    assert _health.joining(results["a3"], 5.0, now=106.0)
+    # Once it answers, a3 is no longer joining: a later failure is a problem at once.
+    ping.down = {"44.128.0.2"}
+    health.round()
+    ping.down = {"44.128.0.2", "44.128.0.3"}
+    health.round()
+    results = health.snapshot()
+    assert results["a3"]["answered"] is True and results["a3"]["up"] is False
+    assert not _health.joining(results["a3"], 5.0, now=106.0)
 
 
 def test_a_peer_gone_from_the_plane_is_forgotten():

@@ -242,6 +242,25 @@ def test_a_peer_that_does_not_answer_the_probes_degrades_naming_it(plane_file, t
         result, clock=lambda: NOW)
 
 
+def test_a_peer_still_joining_is_named_but_does_not_degrade(plane_file, tmp_path):
+    # As right after a --limit run added a3: every daemon probed it before its run brought its VTEP up.
+    daemon_status(tmp_path, probe_interval=5, peer_health={
+        "a2": {"vtep_ip": "44.128.0.2", "up": True, "rtt": 0.0005, "full_mtu": True, "mtu": 1450, "at": NOW,
+               "since": NOW - 600, "added": NOW - 600, "answered": True},
+        "a3": {"vtep_ip": "44.128.0.3", "up": False, "rtt": None, "full_mtu": None, "mtu": 1450, "at": NOW - 1,
+               "since": NOW - 3, "added": NOW - 3, "answered": False}})
+    result = report(plane_file, tmp_path, RecordedKernel(plane_of(plane_file)))
+    assert (result["health"], result["exit"], result["problems"]) == ("healthy", 0, [])
+    assert result["health_probes"]["joining"] == ["a3"]
+    assert ("  health    1 of 2 peer(s) answer on the overlay (each probed every 5 s, also at full MTU); joining, no "
+            "answer yet (a problem after 2 intervals): a3") in _status.lines(result, clock=lambda: NOW)
+    # Ten seconds on, still no answer: a problem.
+    late = _status.report(str(plane_file), CommandHost(check_mode=True), status_path=str(tmp_path / "run" / "status.json"),
+                          clock=lambda: NOW + 8, iproute=RecordedKernel(plane_of(plane_file)))
+    assert late["exit"] == 1 and late["health_probes"]["joining"] == []
+    assert [problem for problem in late["problems"] if problem.startswith("peer a3 does not answer on the overlay")]
+
+
 @pytest.mark.parametrize("account, line", [
     ({"serving": True, "socket": "/run/mesos-overlay/members.sock", "served": 12, "failed": 1, "library": True},
      "  members   the group plugin's changes applied by the daemon on /run/mesos-overlay/members.sock: "
