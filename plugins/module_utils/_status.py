@@ -235,6 +235,13 @@ def report(plane_path, host, status_path=STATUS_PATH, clock=time.time, iproute=N
                                 "overlays": [entry.get("name") for entry in policy.get("overlays") or []]}
             # How the group plugin's changes are applied here (a daemon of 5.0.0's first builds says nothing).
             result["group_plugin"] = (daemon or {}).get("group_plugin")
+        probes = result.get("health_probes")
+        if probes is not None:
+            # A peer the daemon has in its plane but has not probed yet (a round spreads the probes
+            # over the interval) is joining too.
+            listed = [peer.get("name") for peer in plane["vxlan_peers"].get("peers") or [] if peer.get("name")]
+            probes["joining"] = sorted(set(probes["joining"]) | (set(listed) - set(probes["peers"])))
+            probes["listed"] = max(len(listed), len(probes["peers"]))
         if plane["vxlan_peers"].get("peers") is None:
             problems.append("the plane file %s lists no peers (written by a run that left them to the store?)"
                             % plane_path)
@@ -301,7 +308,7 @@ def lines(result, clock=time.time):
     probes = result.get("health_probes")
     if probes:
         out.append("  health    %d of %d peer(s) answer on the overlay (each probed every %g s, also at full MTU)%s" % (
-            probes["answering"], len(probes["peers"]), probes["interval"], _joining_words(probes)))
+            probes["answering"], probes.get("listed", len(probes["peers"])), probes["interval"], _joining_words(probes)))
     if result.get("policy"):
         out.append("  policy    %d group(s) on %s" % (result["policy"]["groups"],
                                                       ", ".join(result["policy"]["overlays"]) or "-"))

@@ -254,7 +254,20 @@ def test_a_peer_still_joining_is_named_but_does_not_degrade(plane_file, tmp_path
     assert result["health_probes"]["joining"] == ["a3"]
     assert ("  health    1 of 2 peer(s) answer on the overlay (each probed every 5 s, also at full MTU); joining, no "
             "answer yet (a problem after 2 intervals): a3") in _status.lines(result, clock=lambda: NOW)
+    # In the plane but not probed yet (a round spreads its probes over the interval): joining too.
+    daemon_status(tmp_path, probe_interval=5, peer_health={
+        "a2": {"vtep_ip": "44.128.0.2", "up": True, "rtt": 0.0005, "full_mtu": True, "mtu": 1450, "at": NOW,
+               "since": NOW - 600, "added": NOW - 600, "answered": True}})
+    unprobed = report(plane_file, tmp_path, RecordedKernel(plane_of(plane_file)))
+    assert (unprobed["exit"], unprobed["health_probes"]["joining"]) == (0, ["a3"])
+    assert ("  health    1 of 2 peer(s) answer on the overlay (each probed every 5 s, also at full MTU); joining, no "
+            "answer yet (a problem after 2 intervals): a3") in _status.lines(unprobed, clock=lambda: NOW)
     # Ten seconds on, still no answer: a problem.
+    daemon_status(tmp_path, probe_interval=5, peer_health={
+        "a2": {"vtep_ip": "44.128.0.2", "up": True, "rtt": 0.0005, "full_mtu": True, "mtu": 1450, "at": NOW,
+               "since": NOW - 600, "added": NOW - 600, "answered": True},
+        "a3": {"vtep_ip": "44.128.0.3", "up": False, "rtt": None, "full_mtu": None, "mtu": 1450, "at": NOW - 1,
+               "since": NOW - 3, "added": NOW - 3, "answered": False}})
     late = _status.report(str(plane_file), CommandHost(check_mode=True), status_path=str(tmp_path / "run" / "status.json"),
                           clock=lambda: NOW + 8, iproute=RecordedKernel(plane_of(plane_file)))
     assert late["exit"] == 1 and late["health_probes"]["joining"] == []
