@@ -5,7 +5,8 @@
 """Private helper of mesos.overlay: peer health, as the host daemon probes it (what
 cilium-health does between nodes).
 
-A thread probes every peer's VTEP address over the overlay with iputils' ``ping``: one echo,
+A thread starts a probe of every peer's VTEP address over the overlay, each in a worker of its own
+so that a peer that does not answer delays no other, with iputils' ``ping``: one echo,
 then, when it answers, one of the VTEP's full MTU with don't-fragment set (``-M do``), which is
 how an MTU mistake on the path shows (small packets pass, full ones do not). Each peer is
 probed once per ``interval``, the probes spread evenly over it, so that a host with 1,000 peers
@@ -20,11 +21,16 @@ __metaclass__ = type
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 # Seconds between two probes of the same peer (the daemon's --probe-interval).
 PROBE_INTERVAL = 30.0
 # How long a probe waits for its answer, in seconds (ping -W).
 PROBE_TIMEOUT = 1
+# Probes at once, at most: 1,000 peers every 30 s start one every 30 ms and a probe lasts a timeout
+# at most (the full-MTU echo follows only an answer), so with all of them down about 35 are in
+# flight; past this bound, probes wait their turn.
+PROBE_WORKERS = 64
 # IPv4 and ICMP headers: a ping's payload of the VTEP's MTU less these fills the MTU exactly.
 ICMP_OVERHEAD = 28
 # How long a peer that has never answered is joining rather than down, in probe intervals.
@@ -56,6 +62,7 @@ class PeerHealth(object):
         # {name: {vtep_ip, up, rtt, full_mtu, at, since}}
         self.results = {}
         self.ping = host.which("ping")
+        self.workers = PROBE_WORKERS
 
     def probe(self, name, address):
         """Probe one peer now; returns its result."""
@@ -79,20 +86,27 @@ class PeerHealth(object):
         return result
 
     def round(self):
-        """Probe every peer once, spread over the interval; forget peers that are gone."""
+        """Probe every peer once, one probe started every interval / peers; forget peers that are
+        gone. Each probe runs in a worker of its own: a peer that does not answer costs its timeout
+        there, not the turns of the peers after it (serial, 100 peers down would stretch a round
+        by 100 s). Returns when the round's last probe has ended."""
         listed = ((self.plane_of() or {}).get("vxlan_peers") or {}).get("peers") or []
         peers = [(peer["name"], peer["vtep_ip"]) for peer in listed if peer.get("name")]
         with self.lock:
             for name in set(self.results) - set(name for name, _address in peers):
                 del self.results[name]
         spacing = self.interval / max(len(peers), 1)
-        for name, address in peers:
-            if self.stopping.is_set():
-                return
-            started = self.monotonic()
-            self.probe(name, address.split("/")[0])
-            # A peer that does not answer costs its timeout: the round still takes the interval.
-            self.stopping.wait(max(0.0, spacing - (self.monotonic() - started)))
+        started = self.monotonic()
+        probes = []
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="peer-probe") as workers:
+            for index, (name, address) in enumerate(peers):
+                if self.stopping.is_set():
+                    break
+                probes.append(workers.submit(self.probe, name, address.split("/")[0]))
+                self.stopping.wait(max(0.0, started + (index + 1) * spacing - self.monotonic()))
+        for probe in probes:
+            # A probe that raised (not a peer that does not answer: a failure of the prober) ends the thread.
+            probe.result()
         if not peers:
             self.stopping.wait(self.interval)
 

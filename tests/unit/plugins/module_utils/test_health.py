@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 from prometheus_client.parser import text_string_to_metric_families
 
 from ansible_collections.mesos.overlay.plugins.module_utils import _health, _metrics
@@ -46,14 +48,16 @@ def plane(peers=None, mtu=1450):
 
 def test_a_round_probes_each_peer_once_then_at_full_mtu_spread_over_the_interval():
     ping = RecordedPing(down=["44.128.0.3"], small=["44.128.0.4"])
-    # Each probe (echo and full MTU) takes 0.25 s on this clock.
-    ticks = iter([0.0, 0.25, 1.0, 1.25, 2.0, 2.25])
+    # The round starts at 0 on this clock; each probe is started 0.25 s after its turn.
+    ticks = iter([0.0, 0.25, 1.25, 2.25])
     health = _health.PeerHealth(plane, ping, interval=3.0, clock=lambda: 100.0,
                                 monotonic=lambda: next(ticks))
+    # One worker: the probes (and their calls) in the order they were started.
+    health.workers = 1
     waits = []
     health.stopping.wait = lambda seconds: waits.append(seconds) or False
     health.round()
-    # One probe per second of the interval, less what the probe took.
+    # One probe started per second of the interval, each turn from the round's start.
     assert waits == [0.75, 0.75, 0.75]
     assert ping.calls[0] == ["/bin/ping", "-n", "-q", "-c", "1", "-W", "1", "44.128.0.2"]
     assert ping.calls[1] == ["/bin/ping", "-n", "-q", "-c", "1", "-W", "1", "-M", "do", "-s", "1422", "44.128.0.2"]
@@ -99,6 +103,32 @@ def test_a_new_peer_is_joining_until_it_answers_or_two_intervals_pass():
     results = health.snapshot()
     assert results["a3"]["answered"] is True and results["a3"]["up"] is False
     assert not _health.joining(results["a3"], 5.0, now=106.0)
+
+
+class SlowPing(RecordedPing):
+    """ping on the real clock: a peer that does not answer costs ``timeout`` seconds, as ping -W."""
+
+    def __init__(self, down, timeout):
+        super(SlowPing, self).__init__(down=down)
+        self.timeout = timeout
+
+    def run(self, argv, data=None, env=None):
+        if argv[-1] in self.down:
+            time.sleep(self.timeout)
+        return super(SlowPing, self).run(argv, data, env)
+
+
+def test_peers_that_do_not_answer_do_not_delay_the_others_turns():
+    """Six peers, all down, each probe costing 0.3 s, probed every 0.3 s: one after the other the
+    round would take 1.8 s; side by side it takes the interval and the last probe's timeout."""
+    peers = [{"name": "p%d" % number, "vtep_ip": "44.128.1.%d" % number} for number in range(6)]
+    health = _health.PeerHealth(lambda: plane(peers), SlowPing([peer["vtep_ip"] for peer in peers], 0.3), interval=0.3)
+    started = time.monotonic()
+    health.round()
+    took = time.monotonic() - started
+    assert 0.55 <= took < 1.2, took
+    results = health.snapshot()
+    assert sorted(results) == ["p%d" % number for number in range(6)] and not any(r["up"] for r in results.values())
 
 
 def test_a_peer_gone_from_the_plane_is_forgotten():
