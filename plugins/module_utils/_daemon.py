@@ -66,6 +66,15 @@ def notify(state):
         sock.close()
 
 
+def watchdog_enabled():
+    """Whether systemd expects keep-alive pings (``WATCHDOG=1``) from this process: the unit sets
+    ``WatchdogSec=``, and systemd passes it as ``WATCHDOG_USEC`` (for ``WATCHDOG_PID``, when set)."""
+    if not os.environ.get("WATCHDOG_USEC"):
+        return False
+    pid = os.environ.get("WATCHDOG_PID")
+    return not pid or pid == str(os.getpid())
+
+
 def follower_of(store_path):
     """The Follower of the store the store file at ``store_path`` names; None without the file
     (the files store). Raises ParameterError naming the file."""
@@ -290,7 +299,12 @@ class Daemon(object):
             self.say_once("health", "peer health: ping is not installed (iputils-ping): no peer is probed")
         if not restored:
             self.host.say("starting without a restored plane: reconciling every %gs" % self.interval)
+        watchdog = watchdog_enabled()
         while not self.stopping.is_set():
+            if watchdog:
+                # Once a pass: a loop stuck in one (a command that never returns) stops the pings,
+                # and systemd kills the daemon and starts it again (WatchdogSec=, Restart=on-failure).
+                notify("WATCHDOG=1")
             self.serve_members()
             if self.docker_groups is not None:
                 # Docker starts after the daemon (it waits for the restore): the thread waits for it.
@@ -315,4 +329,5 @@ class Daemon(object):
         return 0
 
 
-__all__ = ("LINES_PER_STEP", "PLANE_PATH", "RECONCILE_INTERVAL", "Daemon", "change_lines", "follower_of", "notify")
+__all__ = ("LINES_PER_STEP", "PLANE_PATH", "RECONCILE_INTERVAL", "Daemon", "change_lines", "follower_of", "notify",
+           "watchdog_enabled")

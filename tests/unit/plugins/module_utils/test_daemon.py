@@ -158,6 +158,25 @@ def test_run_restores_says_ready_and_stops_on_request(daemon, monkeypatch):
     assert daemon.out.lines[-1] == "stopped (1 change(s) made since start); the kernel keeps the plane"
 
 
+def test_run_pings_the_systemd_watchdog_once_a_pass_when_asked(daemon, monkeypatch):
+    events = []
+    monkeypatch.setattr(_daemon, "notify", events.append)
+    assert run_for(daemon, 0.2, daemon.stop) == 0
+    assert "WATCHDOG=1" not in events
+    # WatchdogSec= in the unit: systemd passes WATCHDOG_USEC (and WATCHDOG_PID, this process).
+    monkeypatch.setenv("WATCHDOG_USEC", "60000000")
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getpid()))
+    del events[:]
+    daemon.stopping.clear()
+    assert run_for(daemon, 0.2, daemon.stop) == 0
+    # A pass every 0.01 s for 0.2 s, after READY, before STOPPING.
+    assert events[0] == "READY=1" and events[-1] == "STOPPING=1" and events.count("WATCHDOG=1") > 3
+    assert set(events[1:-1]) == {"WATCHDOG=1"}
+    # The pings of another process's watchdog are not this one's to send.
+    monkeypatch.setenv("WATCHDOG_PID", "1")
+    assert not _daemon.watchdog_enabled()
+
+
 def test_run_checks_the_docker_watcher_at_every_pass_and_stops_it(daemon):
     class RecordedGroups(object):
         checks = 0
