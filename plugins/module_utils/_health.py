@@ -35,6 +35,8 @@ PROBE_WORKERS = 64
 ICMP_OVERHEAD = 28
 # How long a peer that has never answered is joining rather than down, in probe intervals.
 JOINING_INTERVALS = 2
+# How old a probe's result may grow before status says the prober has stopped, in probe intervals.
+STALE_INTERVALS = 3
 RTT = re.compile(r"= [0-9.]+/([0-9.]+)/")
 
 
@@ -105,7 +107,7 @@ class PeerHealth(object):
                 probes.append(workers.submit(self.probe, name, address.split("/")[0]))
                 self.stopping.wait(max(0.0, started + (index + 1) * spacing - self.monotonic()))
         for probe in probes:
-            # A probe that raised (not a peer that does not answer: a failure of the prober) ends the thread.
+            # A probe that raised (not a peer that does not answer: the prober's own failure) fails the round.
             probe.result()
         if not peers:
             self.stopping.wait(self.interval)
@@ -121,8 +123,22 @@ class PeerHealth(object):
             return False
 
         def loop():
+            failure = None
             while not self.stopping.is_set():
-                self.round()
+                try:
+                    self.round()
+                except Exception as exc:  # pylint: disable=broad-except
+                    # ping gone, say (the journal), once while it lasts; the round is tried again.
+                    # Results that age meanwhile are status's problem (stale_results).
+                    if str(exc) != failure:
+                        failure = str(exc)
+                        self.host.say("problem: peer health: a round of probes failed (%s); trying again every %g s"
+                                      % (failure, self.interval))
+                    self.stopping.wait(self.interval)
+                    continue
+                if failure is not None:
+                    self.host.say("recovered: peer health probes again")
+                    failure = None
         self.thread = threading.Thread(target=loop, name="peer-health", daemon=True)
         self.thread.start()
         return True
@@ -140,9 +156,23 @@ def joining(result, interval, now):
     return not result.get("answered") and added is not None and now - added < JOINING_INTERVALS * interval
 
 
+def stale(result, interval, now):
+    """Whether a peer's probe ``result`` is older than STALE_INTERVALS probe intervals: the prober
+    stopped (a failing round, a thread gone), and the result no longer says how the peer is."""
+    at = result.get("at")
+    return at is not None and now - at > STALE_INTERVALS * interval + PROBE_TIMEOUT
+
+
 def health_problems(results, interval, now):
-    """The peers that do not answer (joining ones aside), or not at full MTU, as status words them."""
+    """The peers that do not answer (joining ones aside), or not at full MTU, and results the prober
+    left to age, as status words them."""
     problems = []
+    aged = sorted(name for name, result in results.items() if stale(result, interval, now))
+    if aged:
+        problems.append("peer health has not probed %s for over %d probe intervals (every %g s): the daemon's prober "
+                        "has stopped (journalctl -u mesos-overlay); the peers' results below are old"
+                        % (", ".join(aged[:3]) + (" and %d more" % (len(aged) - 3) if len(aged) > 3 else ""),
+                           STALE_INTERVALS, interval))
     for name, result in sorted(results.items()):
         if not result.get("up") and joining(result, interval, now):
             continue
@@ -156,4 +186,5 @@ def health_problems(results, interval, now):
     return problems
 
 
-__all__ = ("ICMP_OVERHEAD", "JOINING_INTERVALS", "PROBE_INTERVAL", "PeerHealth", "health_problems", "joining", "ping_argv")
+__all__ = ("ICMP_OVERHEAD", "JOINING_INTERVALS", "PROBE_INTERVAL", "STALE_INTERVALS", "PeerHealth", "health_problems",
+           "joining", "ping_argv", "stale")

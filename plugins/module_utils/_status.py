@@ -86,6 +86,8 @@ class DaemonStatus(object):
         """Atomically (a reader never sees half a file); a failure costs the status, never the plane."""
         if self.health is not None:
             self.data["peer_health"] = self.health.snapshot()
+            # The results are judged as of now (joining, stale), not as of when status reads them.
+            self.data["peer_health_at"] = self.clock()
         if self.members is not None:
             self.data["group_plugin"] = self.members.snapshot()
         directory = os.path.dirname(self.path)
@@ -201,12 +203,14 @@ def report(plane_path, host, status_path=STATUS_PATH, clock=time.time, iproute=N
         health = daemon.get("peer_health")
         if health is not None:
             probe_interval = daemon.get("probe_interval")
+            # As of when the daemon wrote them (up to a pass ago).
+            taken = daemon.get("peer_health_at") or now
             result["health_probes"] = {
                 "interval": probe_interval, "peers": health,
                 "answering": len([name for name in health if health[name].get("up")]),
                 "joining": sorted(name for name in health if not health[name].get("up")
-                                  and joining(health[name], probe_interval, now))}
-            problems.extend(health_problems(health, probe_interval, now))
+                                  and joining(health[name], probe_interval, taken))}
+            problems.extend(health_problems(health, probe_interval, taken))
         store = daemon.get("store") or {}
         if store.get("kind") == "zookeeper" and store.get("up") is False and not (daemon.get("problems") or {}).get(
                 "store"):

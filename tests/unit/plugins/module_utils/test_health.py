@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import io
 import time
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -65,7 +66,8 @@ def test_a_round_probes_each_peer_once_then_at_full_mtu_spread_over_the_interval
     assert results["a2"]["up"] is True and results["a2"]["rtt"] == 0.000512 and results["a2"]["full_mtu"] is True
     assert results["a3"]["up"] is False and results["a3"]["full_mtu"] is None
     assert results["a4"]["up"] is True and results["a4"]["full_mtu"] is False
-    problems = _health.health_problems(results, 30, now=200.0)
+    # Two intervals on (a3 never answered: no longer joining), before the results age.
+    problems = _health.health_problems(results, 30, now=161.0)
     assert problems[0].startswith("peer a3 does not answer on the overlay (its VTEP 44.128.0.3, probed every 30 s)")
     assert problems[1].startswith("peer a4 answers, but not at the VTEP's full MTU (1450 bytes, don't fragment)")
 
@@ -129,6 +131,47 @@ def test_peers_that_do_not_answer_do_not_delay_the_others_turns():
     assert 0.55 <= took < 1.2, took
     results = health.snapshot()
     assert sorted(results) == ["p%d" % number for number in range(6)] and not any(r["up"] for r in results.values())
+
+
+def test_results_the_prober_left_to_age_are_a_problem_of_their_own():
+    results = {"a2": {"vtep_ip": "44.128.0.2", "up": True, "at": 100.0}, "a3": {"vtep_ip": "44.128.0.3", "up": True,
+                                                                               "at": 130.0}}
+    # Probed every 10 s: a result may be an interval and a timeout old; three intervals is a stopped prober.
+    assert _health.health_problems(results, 10, now=131.0) == []
+    problems = _health.health_problems(results, 10, now=131.5)
+    assert problems == ["peer health has not probed a2 for over 3 probe intervals (every 10 s): the daemon's prober has "
+                        "stopped (journalctl -u mesos-overlay); the peers' results below are old"]
+
+
+class FailingPing(RecordedPing):
+    """ping that cannot be run (removed meanwhile) for its first ``failures`` calls."""
+
+    def __init__(self, failures):
+        super(FailingPing, self).__init__()
+        self.failures = failures
+        self.stream = io.StringIO()
+
+    def run(self, argv, data=None, env=None):
+        if self.failures:
+            self.failures -= 1
+            raise OSError(2, "No such file or directory", argv[0])
+        return super(FailingPing, self).run(argv, data, env)
+
+
+def test_a_failing_round_is_said_once_and_tried_again_until_it_probes():
+    ping = FailingPing(failures=3)
+    health = _health.PeerHealth(plane, ping, interval=0.02)
+    health.workers = 1
+    assert health.start()
+    deadline = time.monotonic() + 5
+    while len(health.snapshot()) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    health.stop()
+    health.thread.join(5)
+    assert sorted(health.snapshot()) == ["a2", "a3", "a4"]
+    said = ping.stream.getvalue().splitlines()
+    assert said == ["problem: peer health: a round of probes failed ([Errno 2] No such file or directory: '/bin/ping'); "
+                    "trying again every 0.02 s", "recovered: peer health probes again"]
 
 
 def test_a_peer_gone_from_the_plane_is_forgotten():

@@ -274,6 +274,18 @@ def test_a_peer_still_joining_is_named_but_does_not_degrade(plane_file, tmp_path
     assert [problem for problem in late["problems"] if problem.startswith("peer a3 does not answer on the overlay")]
 
 
+def test_peer_health_is_judged_as_of_when_the_daemon_wrote_it(plane_file, tmp_path):
+    # Written 4 s ago (a pass every 5 s), probed every 2 s: a3, first probed 3 s before the write,
+    # was joining then; the daemon's next write says whether it answered since.
+    daemon_status(tmp_path, probe_interval=2, peer_health_at=NOW - 4, peer_health={
+        "a2": {"vtep_ip": "44.128.0.2", "up": True, "rtt": 0.0005, "full_mtu": True, "mtu": 1450, "at": NOW - 5,
+               "since": NOW - 600, "added": NOW - 600, "answered": True},
+        "a3": {"vtep_ip": "44.128.0.3", "up": False, "rtt": None, "full_mtu": None, "mtu": 1450, "at": NOW - 7,
+               "since": NOW - 7, "added": NOW - 7, "answered": False}})
+    result = report(plane_file, tmp_path, RecordedKernel(plane_of(plane_file)))
+    assert (result["exit"], result["health_probes"]["joining"], result["problems"]) == (0, ["a3"], [])
+
+
 @pytest.mark.parametrize("account, line", [
     ({"serving": True, "socket": "/run/mesos-overlay/members.sock", "served": 12, "failed": 1, "library": True},
      "  members   the group plugin's changes applied by the daemon on /run/mesos-overlay/members.sock: "
