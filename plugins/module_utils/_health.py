@@ -129,7 +129,7 @@ class PeerHealth(object):
                     self.round()
                 except Exception as exc:  # pylint: disable=broad-except
                     # ping gone, say (the journal), once while it lasts; the round is tried again.
-                    # Results that age meanwhile are status's problem (stale_results).
+                    # Results that age meanwhile are a problem in status (stale()).
                     if str(exc) != failure:
                         failure = str(exc)
                         self.host.say("problem: peer health: a round of probes failed (%s); trying again every %g s"
@@ -163,6 +163,11 @@ def stale(result, interval, now):
     return at is not None and now - at > STALE_INTERVALS * interval + PROBE_TIMEOUT
 
 
+def some_names(names, shown=3):
+    """``names`` (sorted) as a line reads them: the first ``shown``, then how many more."""
+    return ", ".join(names[:shown]) + (" and %d more" % (len(names) - shown) if len(names) > shown else "")
+
+
 def health_problems(results, interval, now):
     """The peers that do not answer (joining ones aside), or not at full MTU, and results the prober
     left to age, as status words them."""
@@ -171,8 +176,7 @@ def health_problems(results, interval, now):
     if aged:
         problems.append("peer health has not probed %s for over %d probe intervals (every %g s): the daemon's prober "
                         "has stopped (journalctl -u mesos-overlay); the peers' results below are old"
-                        % (", ".join(aged[:3]) + (" and %d more" % (len(aged) - 3) if len(aged) > 3 else ""),
-                           STALE_INTERVALS, interval))
+                        % (some_names(aged), STALE_INTERVALS, interval))
     for name, result in sorted(results.items()):
         if not result.get("up") and joining(result, interval, now):
             continue
@@ -187,4 +191,4 @@ def health_problems(results, interval, now):
 
 
 __all__ = ("ICMP_OVERHEAD", "JOINING_INTERVALS", "PROBE_INTERVAL", "STALE_INTERVALS", "PeerHealth", "health_problems",
-           "joining", "ping_argv", "stale")
+           "joining", "ping_argv", "some_names", "stale")

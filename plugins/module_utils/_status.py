@@ -28,7 +28,8 @@ import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import STATUS_PATH, check_plane, options
-from ansible_collections.mesos.overlay.plugins.module_utils._health import JOINING_INTERVALS, health_problems, joining
+from ansible_collections.mesos.overlay.plugins.module_utils._health import (
+    JOINING_INTERVALS, health_problems, joining, some_names)
 from ansible_collections.mesos.overlay.plugins.module_utils._host import HostError
 
 HEALTHY, DEGRADED, NOT_RUNNING = 0, 1, 2
@@ -166,8 +167,7 @@ def _joining_words(probes):
     joining_peers = probes.get("joining") or []
     if not joining_peers:
         return ""
-    shown = ", ".join(joining_peers[:3]) + (" and %d more" % (len(joining_peers) - 3) if len(joining_peers) > 3 else "")
-    return "; joining, no answer yet (a problem after %d intervals): %s" % (JOINING_INTERVALS, shown)
+    return "; joining, no answer yet (a problem after %d intervals): %s" % (JOINING_INTERVALS, some_names(joining_peers))
 
 
 def report(plane_path, host, status_path=STATUS_PATH, clock=time.time, iproute=None):
