@@ -81,7 +81,7 @@ def restore(argv, host=None):
 def run(argv, host=None, store_path=STORE_PATH, groups_path=DOCKER_GROUPS_PATH, status_path=STATUS_PATH,
         metrics_listen="", members_socket=MEMBERS_SOCKET):
     """``[--interval SECONDS] [--probe-interval SECONDS] [dataplane.json]``: the daemon, until
-    SIGTERM or SIGINT (``--probe-interval``: how often each peer's health is probed); it follows
+    SIGTERM or SIGINT, a pass at once on SIGHUP (``--probe-interval``: how often each peer's health is probed); it follows
     the store the store file names, when there is one, and Docker while the watcher's config
     ``groups_path`` exists."""
     from ansible_collections.mesos.overlay.plugins.module_utils._daemon import RECONCILE_INTERVAL, Daemon, follower_of
@@ -137,6 +137,9 @@ def run(argv, host=None, store_path=STORE_PATH, groups_path=DOCKER_GROUPS_PATH, 
             daemon.say_once("metrics", "%s: reconciling without metrics" % reason)
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda _signum, _frame: daemon.stop())
+    # systemctl reload (and a stray kill -HUP, which would otherwise end the daemon for good:
+    # systemd does not restart a service that SIGHUP ended).
+    signal.signal(signal.SIGHUP, lambda _signum, _frame: daemon.reload())
     return daemon.run()
 
 

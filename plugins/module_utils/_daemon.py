@@ -129,10 +129,17 @@ class Daemon(object):
         # Whether the plane changed (a run rewrote the file, or the store's table) since the last
         # pass: the changes of a pass without are repairs of hand-made changes (drift).
         self.plane_changed = True
+        self.reloading = threading.Event()
 
     def stop(self):
         """End the loop (SIGTERM, SIGINT)."""
         self.stopping.set()
+        self.wake.set()
+
+    def reload(self):
+        """A pass now, the plane file read again (SIGHUP: ``systemctl reload mesos-overlay``). Safe in
+        a signal handler: it only sets events; the loop says it."""
+        self.reloading.set()
         self.wake.set()
 
     def say_once(self, kind, problem):
@@ -313,6 +320,9 @@ class Daemon(object):
             self.wake.clear()
             if self.stopping.is_set():
                 break
+            if self.reloading.is_set():
+                self.reloading.clear()
+                self.host.say("reload: a pass now")
             self.reconcile()
         notify("STOPPING=1")
         if self.health is not None:

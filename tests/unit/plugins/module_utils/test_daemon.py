@@ -177,6 +177,17 @@ def test_run_pings_the_systemd_watchdog_once_a_pass_when_asked(daemon, monkeypat
     assert not _daemon.watchdog_enabled()
 
 
+def test_a_reload_is_a_pass_at_once(daemon):
+    """SIGHUP (systemctl reload): a pass now rather than at the next interval, the daemon running on."""
+    daemon.interval = 60
+    daemon.answers = [results(), results(peers_changes=[{"action": "add", "kind": "fdb", "key": "m"}])]
+    threading.Timer(0.2, daemon.reload).start()
+    assert run_for(daemon, 0.6, daemon.stop) == 0
+    # The restore, then the reload's pass (a pass every 60 s would have come after the stop).
+    assert daemon.out.lines[-3:] == ["reload: a pass now", "peers: add fdb m",
+                                     "stopped (1 change(s) made since start); the kernel keeps the plane"]
+
+
 def test_run_checks_the_docker_watcher_at_every_pass_and_stops_it(daemon):
     class RecordedGroups(object):
         checks = 0
