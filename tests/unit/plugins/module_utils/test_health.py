@@ -134,8 +134,8 @@ def test_peers_that_do_not_answer_do_not_delay_the_others_turns():
 
 
 def test_results_the_prober_left_to_age_are_a_problem_of_their_own():
-    results = {"a2": {"vtep_ip": "44.128.0.2", "up": True, "at": 100.0}, "a3": {"vtep_ip": "44.128.0.3", "up": True,
-                                                                               "at": 130.0}}
+    results = {"a2": {"vtep_ip": "44.128.0.2", "up": True, "at": 100.0},
+               "a3": {"vtep_ip": "44.128.0.3", "up": True, "at": 130.0}}
     # Probed every 10 s: a result may be an interval and a timeout old; three intervals is a stopped prober.
     assert _health.health_problems(results, 10, now=131.0) == []
     problems = _health.health_problems(results, 10, now=131.5)
