@@ -44,6 +44,8 @@ from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import Stor
 
 # How often the kernel is compared with the plane: a hand-made change is repaired within this.
 RECONCILE_INTERVAL = 5.0
+# How often a daemon that has no plane yet looks for its file, in seconds.
+NO_PLANE_RETRY = 1.0
 # A change listed key by key up to this many per step; beyond, counted (a first restore of a
 # large cluster would otherwise write thousands of lines).
 LINES_PER_STEP = 20
@@ -305,7 +307,9 @@ class Daemon(object):
         if self.health is not None and not self.health.start():
             self.say_once("health", "peer health: ping is not installed (iputils-ping): no peer is probed")
         if not restored:
-            self.host.say("starting without a restored plane: reconciling every %gs" % self.interval)
+            self.host.say("starting without a restored plane: reconciling every %gs%s" % (
+                self.interval, "" if self.plane is not None else ", looking for %s every %gs until there is one"
+                % (self.path, min(self.interval, NO_PLANE_RETRY))))
         watchdog = watchdog_enabled()
         while not self.stopping.is_set():
             if watchdog:
@@ -316,7 +320,9 @@ class Daemon(object):
             if self.docker_groups is not None:
                 # Docker starts after the daemon (it waits for the restore): the thread waits for it.
                 self.docker_groups.check()
-            self.wake.wait(self.interval)
+            # Without a plane yet (a new host: the run that started the daemon writes the file
+            # right after), it is looked for every second, not every pass.
+            self.wake.wait(self.interval if self.plane is not None else min(self.interval, NO_PLANE_RETRY))
             self.wake.clear()
             if self.stopping.is_set():
                 break
@@ -339,5 +345,5 @@ class Daemon(object):
         return 0
 
 
-__all__ = ("LINES_PER_STEP", "PLANE_PATH", "RECONCILE_INTERVAL", "Daemon", "change_lines", "follower_of", "notify",
+__all__ = ("LINES_PER_STEP", "NO_PLANE_RETRY", "PLANE_PATH", "RECONCILE_INTERVAL", "Daemon", "change_lines", "follower_of", "notify",
            "watchdog_enabled")

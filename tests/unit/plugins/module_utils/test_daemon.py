@@ -188,6 +188,20 @@ def test_a_reload_is_a_pass_at_once(daemon):
                                      "stopped (1 change(s) made since start); the kernel keeps the plane"]
 
 
+def test_without_a_plane_file_yet_it_looks_for_one_every_second(daemon, plane_file):
+    """A new host: the run starts the daemon, then writes the plane file; the daemon takes it
+    within a second, not a pass (a minute, with a long interval) later."""
+    text = plane_file.read_text()
+    plane_file.unlink()
+    daemon.interval = 60
+    daemon.answers = [results(peers_changes=[{"action": "add", "kind": "fdb", "key": "m"}])]
+    threading.Timer(0.3, plane_file.write_text, [text]).start()
+    assert run_for(daemon, 1.8, daemon.stop) == 0
+    assert any(line.startswith("starting without a restored plane: reconciling every 60s, looking for ")
+               for line in daemon.out.lines)
+    assert "peers: add fdb m" in daemon.out.lines
+
+
 def test_run_checks_the_docker_watcher_at_every_pass_and_stops_it(daemon):
     class RecordedGroups(object):
         checks = 0

@@ -174,6 +174,17 @@ def test_a_failing_round_is_said_once_and_tried_again_until_it_probes():
                     "trying again every 0.02 s", "recovered: peer health probes again"]
 
 
+def test_without_a_plane_yet_the_prober_looks_again_within_a_second():
+    waits = []
+    health = _health.PeerHealth(lambda: None, RecordedPing(), interval=30.0)
+    health.stopping.wait = lambda seconds: waits.append(seconds) or False
+    health.round()
+    # A plane without peers (a one-host cluster) is looked at again a whole interval later.
+    health.plane_of = lambda: plane([])
+    health.round()
+    assert waits == [1.0, 30.0]
+
+
 def test_a_peer_gone_from_the_plane_is_forgotten():
     peers = list(PEERS)
     health = _health.PeerHealth(lambda: plane(peers, None), RecordedPing(), interval=0.0)
