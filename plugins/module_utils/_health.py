@@ -67,6 +67,8 @@ class PeerHealth(object):
         self.results = {}
         self.ping = host.which("ping")
         self.workers = PROBE_WORKERS
+        # When the last round ended (Unix time; None before the first): one that stops advancing is a stopped prober.
+        self.last_round = None
 
     def probe(self, name, address):
         """Probe one peer now; returns its result."""
@@ -111,6 +113,9 @@ class PeerHealth(object):
         for probe in probes:
             # A probe that raised (not a peer that does not answer: the prober's own failure) fails the round.
             probe.result()
+        if peers:
+            with self.lock:
+                self.last_round = self.clock()
         if not peers:
             # No plane yet (a daemon just started on a new host): looked for again within a second.
             self.stopping.wait(self.interval if self.plane_of() is not None else min(self.interval, NO_PLANE_WAIT))

@@ -139,7 +139,15 @@ class _HealthCollector(object):
                 rtt.add_metric([name], result["rtt"])
             if result.get("full_mtu") is not None:
                 full_mtu.add_metric([name], 1 if result["full_mtu"] else 0)
-        return [up, rtt, full_mtu]
+        families = [up, rtt, full_mtu]
+        # One series a host, not one a peer: what an alert on a stopped prober needs.
+        last_round = self.health.last_round
+        if last_round is not None:
+            families.append(GaugeMetricFamily(
+                "mesos_overlay_peer_probe_round_timestamp_seconds", "When the peer prober last probed every peer "
+                "(Unix time): one that stops advancing is a stopped prober, and the peer_* series are old.",
+                value=last_round))
+        return families
 
 
 class _MembersCollector(object):

@@ -195,12 +195,16 @@ def test_a_peer_gone_from_the_plane_is_forgotten():
 
 
 def test_the_metrics_say_which_peer_is_down(tmp_path):
-    health = _health.PeerHealth(plane, RecordedPing(down=["44.128.0.3"]), interval=0.0)
-    health.round()
+    health = _health.PeerHealth(plane, RecordedPing(down=["44.128.0.3"]), interval=0.0, clock=lambda: 1765000000.0)
     metrics = _metrics.Metrics(lambda: None, CommandHost(check_mode=True), sysfs=str(tmp_path))
     metrics.follow_health(health)
+    # No round yet: no timestamp (a 0 would read as a prober stopped in 1970).
+    assert "mesos_overlay_peer_probe_round_timestamp_seconds" not in metrics.text()
+    health.round()
     got = {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
            for family in text_string_to_metric_families(metrics.text()) for sample in family.samples}
+    # When the prober last went round every peer: one series a host, for an alert on a stopped prober.
+    assert got[("mesos_overlay_peer_probe_round_timestamp_seconds", ())] == 1765000000.0
     assert got[("mesos_overlay_peer_up", (("peer", "a2"),))] == 1
     assert got[("mesos_overlay_peer_up", (("peer", "a3"),))] == 0
     assert got[("mesos_overlay_peer_rtt_seconds", (("peer", "a2"),))] == 0.000512
