@@ -181,7 +181,8 @@ def with_table(plane, table):
         raise ParameterError("peers: %r is not the run's peer table (every member's entry with its name): the data "
                              "plane of %s leaves its peers to it" % (table, host))
     if host not in {entry["name"] for entry in table}:
-        raise ParameterError("peers: %s has no entry in the peer table (a table of another cluster or run?)" % host)
+        raise ParameterError("peers: %s has no entry in the peer table: released from the allocation (release.yml), "
+                             "or a table of another cluster or run?" % host)
     for entry in table:
         absent = sorted(key for key, spec in PEER_OPTIONS.items() if spec.get("required") and not entry.get(key))
         if absent:

@@ -313,6 +313,15 @@ def test_a_member_released_in_the_store_leaves_the_plane(following, plane_file):
     assert "store: 0 peer(s); removed a2" in following.out.lines
 
 
+def test_this_host_released_from_the_store_keeps_its_last_plane_and_says_why(following, plane_file):
+    following.follower = RecordedFollower([table_of(["a2"])])
+    following.reconcile()
+    assert following.applied == [["a2"]]
+    assert ("problem: the store's peer table does not fit this host (peers: a1 has no entry in the peer table: "
+            "released from the allocation (release.yml), or a table of another cluster or run?): keeping the last "
+            "good plane") in following.out.lines
+
+
 def test_a_store_that_cannot_be_read_keeps_the_last_good_plane_and_says_so_once(following, plane_file):
     before = plane_file.read_text()
     following.follower = RecordedFollower([StoreError("not connected to ZooKeeper zk-1:2181")] * 3
