@@ -39,13 +39,11 @@ import time
 
 from ansible_collections.mesos.overlay.plugins.module_utils._changes import ParameterError
 from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import (
-    PLANE_PATH, StepFailed, apply, applying, change_text, check_plane, count_changes, with_table, write_plane)
+    PLANE_PATH, PLANE_RETRY, StepFailed, apply, applying, change_text, check_plane, count_changes, with_table, write_plane)
 from ansible_collections.mesos.overlay.plugins.module_utils._zkstore import StoreError
 
 # How often the kernel is compared with the plane: a hand-made change is repaired within this.
 RECONCILE_INTERVAL = 5.0
-# How often a daemon that has no plane yet looks for its file, in seconds.
-NO_PLANE_RETRY = 1.0
 # A change listed key by key up to this many per step; beyond, counted (a first restore of a
 # large cluster would otherwise write thousands of lines).
 LINES_PER_STEP = 20
@@ -137,6 +135,10 @@ class Daemon(object):
         """End the loop (SIGTERM, SIGINT)."""
         self.stopping.set()
         self.wake.set()
+
+    def pause(self):
+        """Seconds until the next pass: the interval, or PLANE_RETRY while there is no plane yet."""
+        return self.interval if self.plane is not None else min(self.interval, PLANE_RETRY)
 
     def reload(self):
         """A pass now, the plane file read again (SIGHUP: ``systemctl reload mesos-overlay``). Safe in
@@ -309,7 +311,7 @@ class Daemon(object):
         if not restored:
             self.host.say("starting without a restored plane: reconciling every %gs%s" % (
                 self.interval, "" if self.plane is not None else ", looking for %s every %gs until there is one"
-                % (self.path, min(self.interval, NO_PLANE_RETRY))))
+                % (self.path, self.pause())))
         watchdog = watchdog_enabled()
         while not self.stopping.is_set():
             if watchdog:
@@ -320,9 +322,7 @@ class Daemon(object):
             if self.docker_groups is not None:
                 # Docker starts after the daemon (it waits for the restore): the thread waits for it.
                 self.docker_groups.check()
-            # Without a plane yet (a new host: the run that started the daemon writes the file
-            # right after), it is looked for every second, not every pass.
-            self.wake.wait(self.interval if self.plane is not None else min(self.interval, NO_PLANE_RETRY))
+            self.wake.wait(self.pause())
             self.wake.clear()
             if self.stopping.is_set():
                 break
@@ -345,5 +345,5 @@ class Daemon(object):
         return 0
 
 
-__all__ = ("LINES_PER_STEP", "NO_PLANE_RETRY", "PLANE_PATH", "RECONCILE_INTERVAL", "Daemon", "change_lines", "follower_of", "notify",
+__all__ = ("LINES_PER_STEP", "PLANE_PATH", "RECONCILE_INTERVAL", "Daemon", "change_lines", "follower_of", "notify",
            "watchdog_enabled")

@@ -62,6 +62,9 @@ GROUPS_PLUGIN = "mesos-overlay-groups"
 # networks and the policy's group names); absent elsewhere.
 DOCKER_GROUPS_PATH = "/etc/mesos-overlay/groups-docker.json"
 PLANE_PATH = "/etc/mesos-overlay/dataplane.json"
+# How often a reader that has no plane yet looks for one, in seconds (the host daemon for its file,
+# its prober for the daemon's plane): on a new host the run starts the daemon, then writes the file.
+PLANE_RETRY = 1.0
 # Where the host daemon finds the store it follows (root only, 0600: it holds the reader's
 # password); absent with the files store.
 STORE_PATH = "/etc/mesos-overlay/store.json"
@@ -403,7 +406,7 @@ class DataPlane:
 
 __all__ = ("APPLY_LOCK", "DEFAULTS", "DOCKER_BRIDGE_PREFIX", "DOCKER_GROUPS_PATH", "FORWARD_CHAIN", "GROUPS_PLUGIN", "GROUP_LABEL",
            "GROUP_MARK_MASK", "POLICY_GENERATION_SHIFT", "LEGACY_COMMENT", "MEMBERS_DIR", "MEMBERS_SOCKET", "MESOS_BRIDGE_PREFIX", "NAT_CHAIN", "NFT_TABLE",
-           "PEER_OPTIONS", "PLANE_PATH", "STATUS_PATH", "STORE_PATH", "VTEP_NAME", "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane",
+           "PEER_OPTIONS", "PLANE_PATH", "PLANE_RETRY", "STATUS_PATH", "STORE_PATH", "VTEP_NAME", "VTEP_VNI", "VXLAN_CHAIN", "VXLAN_PORT", "DataPlane",
            "StepFailed", "apply", "applying", "change_text", "check_plane", "complete", "count_changes", "docker_bridge",
            "group_mark", "group_set", "mark_map", "mesos_bridge", "options", "plane_text", "policy_chain", "steps", "with_table",
            "write_plane")

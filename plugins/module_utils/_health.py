@@ -23,12 +23,12 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.mesos.overlay.plugins.module_utils._dataplane import PLANE_RETRY
+
 # Seconds between two probes of the same peer (the daemon's --probe-interval).
 PROBE_INTERVAL = 30.0
 # How long a probe waits for its answer, in seconds (ping -W).
 PROBE_TIMEOUT = 1
-# How long the prober waits for a plane when the daemon has none yet, in seconds.
-NO_PLANE_WAIT = 1.0
 # Probes at once, at most: 1,000 peers every 30 s start one every 30 ms and a probe lasts a timeout
 # at most (the full-MTU echo follows only an answer), so with all of them down about 35 are in
 # flight; past this bound, probes wait their turn.
@@ -118,7 +118,7 @@ class PeerHealth(object):
                 self.last_round = self.clock()
         if not peers:
             # No plane yet (a daemon just started on a new host): looked for again within a second.
-            self.stopping.wait(self.interval if self.plane_of() is not None else min(self.interval, NO_PLANE_WAIT))
+            self.stopping.wait(self.interval if self.plane_of() is not None else min(self.interval, PLANE_RETRY))
 
     def snapshot(self):
         """A copy of the results, {name: result}."""
